@@ -1,0 +1,8 @@
+import { IsOptional, IsString } from 'class-validator';
+import { PlatformConfig } from '@app/platform';
+
+export class ApiConfig extends PlatformConfig {
+  /** Comma-separated hosts/CIDRs exempt from the SSRF check of supplier webhook URLs (tests and local runs only; same setting as the suppliers service). */
+  @IsOptional() @IsString()
+  WEBHOOK_ALLOW_HOSTS?: string;
+}

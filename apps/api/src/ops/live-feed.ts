@@ -1,0 +1,80 @@
+import { BeforeApplicationShutdown, Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { hostname } from 'os';
+import type { Response } from 'express';
+import type { Logger } from 'pino';
+import { SagaTransitioned, Topics } from '@app/contracts';
+import { Clock, LOGGER, Messaging } from '@app/platform';
+import { OpsMetrics } from './ops-metrics';
+
+export interface LiveEvent {
+  tenantId: string;
+  /** `case`: a saga changed state; `alert`: a case became stuck (or stopped being stuck). */
+  type: 'case' | 'alert';
+  data: Record<string, unknown>;
+}
+
+/** Saga events older than this when the feed starts are history, not news (a new group reads the topic from the start). */
+const REPLAY_HORIZON_MS = 120_000;
+
+/**
+ * Live updates for the console: the api reads `saga.events` with a consumer
+ * group of its own per host (every api instance must see every event to serve
+ * its own SSE clients) and fans them out, filtered by tenant, to open streams.
+ */
+@Injectable()
+export class LiveFeed implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly listeners = new Set<(e: LiveEvent) => void>();
+  private readonly streams = new Set<Response>();
+  private startedAt = 0;
+
+  constructor(
+    private readonly messaging: Messaging,
+    private readonly clock: Clock,
+    private readonly metrics: OpsMetrics,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.startedAt = this.clock.now().getTime();
+    this.messaging.consume({
+      group: `ops-live.${hostname()}`,
+      topics: [Topics.SagaEvents],
+      handle: async (env) => {
+        const p = env.payload as SagaTransitioned;
+        if (Date.parse(p.at) < this.startedAt - REPLAY_HORIZON_MS) return;
+        this.publish({ tenantId: env.tenantId, type: 'case', data: { returnId: env.returnId, sagaId: p.sagaId, eventType: p.eventType, from: p.from, to: p.to, cause: p.cause, at: p.at } });
+      },
+    });
+  }
+
+  publish(e: LiveEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  /** Serves one SSE stream of the tenant's events until the client goes away. */
+  open(tenantId: string, res: Response): void {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    res.write('retry: 3000\n\n');
+    send('hello', { at: this.clock.now().toISOString() });
+    const listener = (e: LiveEvent) => {
+      if (e.tenantId === tenantId) send(e.type, e.data);
+    };
+    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+    this.listeners.add(listener);
+    this.streams.add(res);
+    this.metrics.liveClients.set(this.streams.size);
+    res.on('close', () => {
+      clearInterval(ping);
+      this.listeners.delete(listener);
+      this.streams.delete(res);
+      this.metrics.liveClients.set(this.streams.size);
+    });
+    this.log.debug({ tenantId, clients: this.streams.size }, 'live stream opened');
+  }
+
+  /** Open streams would keep the HTTP server from closing. */
+  beforeApplicationShutdown(): void {
+    for (const res of this.streams) res.end();
+  }
+}

@@ -1,0 +1,24 @@
+import { ConfigError, loadConfig } from './load-config';
+import { PlatformConfig } from './platform-config';
+
+describe('loadConfig', () => {
+  it('names every missing or bad variable at once', () => {
+    let err: ConfigError | undefined;
+    try {
+      loadConfig(PlatformConfig, { KAFKA_BROKERS: 'no-port', HTTP_PORT: '99999' });
+    } catch (e) {
+      err = e as ConfigError;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err!.message).toMatch(/DATABASE_URL/);
+    expect(err!.message).toMatch(/KAFKA_BROKERS/);
+    expect(err!.message).toMatch(/HTTP_PORT/);
+  });
+
+  it('converts and defaults valid variables into the typed class', () => {
+    const c = loadConfig(PlatformConfig, { DATABASE_URL: 'postgres://u@h:5432/d', KAFKA_BROKERS: 'a:9092,b:9093', HTTP_PORT: '8080' });
+    expect(c.HTTP_PORT).toBe(8080);
+    expect(c.OUTBOX_BATCH_SIZE).toBe(500);
+    expect(c.KAFKA_BROKERS.split(',')).toEqual(['a:9092', 'b:9093']);
+  });
+});

@@ -1,0 +1,55 @@
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+/** Variables every service reads. Each service extends this with its own. */
+export class PlatformConfig {
+  /** postgres://user@host:port/db */
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL!: string;
+
+  /** Comma-separated bootstrap servers, e.g. kafka:9092 */
+  @Matches(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port...]' })
+  KAFKA_BROKERS!: string;
+
+  @IsOptional() @IsString()
+  KAFKA_CLIENT_ID?: string;
+
+  /** Consumer-group prefix; lets several deployments (or tests) share a cluster. */
+  @IsString()
+  KAFKA_GROUP_PREFIX: string = 'returns';
+
+  @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  @IsInt() @Min(0) @Max(65535)
+  HTTP_PORT: number = 3000;
+
+  @IsInt() @Min(1) @Max(10000)
+  OUTBOX_BATCH_SIZE: number = 500;
+
+  /** Consumer session timeout: how long a dead member holds its partitions before the group moves on. */
+  @IsInt() @Min(4000) @Max(300000)
+  KAFKA_SESSION_TIMEOUT_MS: number = 10000;
+
+  /**
+   * Longest a consumer's fetch waits for data. Kafka answers a waiting fetch as
+   * soon as data arrives; the librdkafka mock broker only after this wait, so
+   * local runs and tests against it set it low (e.g. 10).
+   */
+  @IsInt() @Min(1) @Max(10000)
+  KAFKA_FETCH_MAX_WAIT_MS: number = 100;
+
+  /**
+   * How long a claimed task is reserved for the instance running it; a crashed
+   * instance's tasks come back after this. Must exceed the longest handler (HTTP timeouts).
+   */
+  @IsInt() @Min(1000) @Max(3600000)
+  TASK_LEASE_MS: number = 60000;
+
+  /** How often pollers (outbox relay, task queue) look for work when idle. */
+  @IsInt() @Min(5) @Max(60000)
+  POLL_INTERVAL_MS: number = 100;
+
+  /** Run migrations at start-up (under an advisory lock). */
+  @IsIn(['true', 'false'])
+  RUN_MIGRATIONS: string = 'true';
+}

@@ -1,0 +1,267 @@
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Logger } from 'pino';
+import { decodeMessage, Envelope, Topics } from '@app/contracts';
+import { Metrics } from '../metrics/metrics';
+import { isTransientInfraError } from '../database/errors';
+import './request-queue-fix';
+
+/** Thrown by a handler when retrying cannot help: the message goes to the dead-letter topic at once. */
+export class PermanentMessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentMessageError';
+  }
+}
+
+export interface HandlerContext {
+  manager: EntityManager;
+  log: Logger;
+}
+
+export type MessageHandler = (envelope: Envelope<object>, ctx: HandlerContext) => Promise<void>;
+
+export interface ConsumerSpec {
+  /** Consumer group (also the inbox's consumer name). */
+  group: string;
+  topics: string[];
+  handle: MessageHandler;
+  /** Attempts for a failing message before it is dead-lettered (infrastructure errors retry forever). */
+  maxAttempts?: number;
+  /** Session timeout (default 10 s): a crashed member's partitions move after this long. */
+  sessionTimeoutMs?: number;
+  /** Longest a fetch waits for data (default 100 ms). */
+  fetchMaxWaitMs?: number;
+}
+
+/**
+ * A consumer batch's transaction as its handlers see it: the batch's fresh
+ * messages, and work deferred to just before it commits. A handler that
+ * buffers writes flushes them once per batch instead of once per message.
+ */
+export class BatchScope {
+  private static readonly scopes = new WeakMap<EntityManager, BatchScope>();
+  private readonly flushes = new Map<string, () => Promise<void>>();
+
+  private constructor(readonly envelopes: readonly Envelope<object>[]) {}
+
+  /** The batch whose transaction `m` is, if any. */
+  static of(m: EntityManager): BatchScope | undefined {
+    return BatchScope.scopes.get(m);
+  }
+
+  /**
+   * Runs `flush` once (per key), after the batch's last handler and before its
+   * commit. Returns false outside a consumer batch: the caller then does the work at once.
+   */
+  static defer(m: EntityManager, key: string, flush: () => Promise<void>): boolean {
+    const scope = BatchScope.scopes.get(m);
+    if (!scope) return false;
+    if (!scope.flushes.has(key)) scope.flushes.set(key, flush);
+    return true;
+  }
+
+  static async run(m: EntityManager, envelopes: Envelope<object>[], handle: () => Promise<void>): Promise<void> {
+    const scope = new BatchScope(envelopes);
+    BatchScope.scopes.set(m, scope);
+    try {
+      await handle();
+      for (const flush of scope.flushes.values()) await flush();
+    } finally {
+      BatchScope.scopes.delete(m);
+    }
+  }
+}
+
+interface Decoded {
+  message: KafkaMessage;
+  envelope?: Envelope<object>;
+  reason?: string;
+}
+
+/**
+ * Runs a consumer group: decode and validate each message, dedupe through the
+ * inbox and apply the handler in one database transaction per batch (falling
+ * back to one per message when a batch fails), and commit offsets only after
+ * the database has committed. Invalid or repeatedly failing messages go to the
+ * dead-letter topic with the reason, and the partition moves on.
+ */
+export class ConsumerRunner {
+  private consumer?: Consumer;
+  private stopping = false;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly ds: DataSource,
+    private readonly dlqProducer: Producer,
+    private readonly log: Logger,
+    private readonly metrics: Metrics,
+    private readonly spec: ConsumerSpec,
+    private readonly afterCommit: () => void = () => undefined,
+  ) {}
+
+  async start(): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: this.spec.group,
+      allowAutoTopicCreation: false,
+      sessionTimeout: this.spec.sessionTimeoutMs ?? 10_000,
+      rebalanceTimeout: this.spec.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: this.spec.fetchMaxWaitMs ?? 100,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5_000 },
+    });
+    this.consumer = consumer;
+    // kafkajs restarts a crashed consumer only after a retriable error; after any other (e.g. a protocol
+    // error during a rebalance) it stays stopped while the service looks healthy. Start a new one instead.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopping || this.consumer !== consumer) return;
+      this.log.error({ err: String(payload.error?.message ?? payload.error), group: this.spec.group }, 'consumer crashed and was not restarted; starting a new one');
+      setTimeout(() => void this.restart(consumer), 1_000);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.spec.topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: true,
+      autoCommitInterval: 500,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 6,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer?.disconnect().catch(() => undefined);
+  }
+
+  private async restart(crashed: Consumer): Promise<void> {
+    if (this.stopping || this.consumer !== crashed) return;
+    await crashed.disconnect().catch(() => undefined);
+    try {
+      await this.start();
+    } catch (err) {
+      this.log.error({ err: String(err?.message ?? err), group: this.spec.group }, 'consumer restart failed; trying again');
+      setTimeout(() => void this.restart(this.consumer!), 2_000);
+    }
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const started = process.hrtime.bigint();
+    const decoded: Decoded[] = batch.messages.map((message) => {
+      const d = decodeMessage(batch.topic, message.value);
+      return d.ok ? { message, envelope: d.envelope } : { message, reason: d.reason };
+    });
+
+    // Fast path: the whole batch in one transaction.
+    const valid = decoded.filter((d) => d.envelope);
+    let batchDone = false;
+    if (valid.length > 1) {
+      try {
+        await this.ds.transaction((manager) => this.applyAll(manager, batch.topic, valid));
+        batchDone = true;
+        this.afterCommit();
+      } catch (err) {
+        this.log.debug({ err: String(err?.message ?? err), topic: batch.topic }, 'batch failed; retrying message by message');
+      }
+    }
+
+    for (const d of decoded) {
+      if (!isRunning() || isStale()) return;
+      if (!d.envelope) {
+        await this.deadLetter(batch.topic, batch.partition, d.message, d.reason!);
+      } else if (!batchDone) {
+        await this.applyOne(batch.topic, batch.partition, d, heartbeat, isRunning);
+      }
+      resolveOffset(d.message.offset);
+    }
+    await commitOffsetsIfNecessary();
+    await heartbeat();
+    this.metrics.handleSeconds.observe({ topic: batch.topic }, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  /** Dedupes through the inbox, then handles the new messages, in the caller's transaction. */
+  private async applyAll(manager: EntityManager, topic: string, items: Decoded[]): Promise<void> {
+    const ids = items.map((d) => d.envelope!.id);
+    const fresh: { message_id: string }[] = await manager.query(
+      `INSERT INTO inbox (consumer, message_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING message_id`,
+      [this.spec.group, ids],
+    );
+    const freshIds = new Set(fresh.map((r) => r.message_id));
+    const seen = new Set<string>();
+    const isNew = items.map((d) => {
+      const id = d.envelope!.id;
+      const first = freshIds.has(id) && !seen.has(id);
+      seen.add(id);
+      return first;
+    });
+    await BatchScope.run(manager, items.filter((_, i) => isNew[i]).map((d) => d.envelope!), async () => {
+      for (const [i, d] of items.entries()) {
+        const env = d.envelope!;
+        const sagaId = (env.payload as { sagaId?: string }).sagaId; // most payloads name their saga: logged so a case can be followed by saga id too
+        const line = { topic, type: env.type, messageId: env.id, returnId: env.returnId, sagaId, tenantId: env.tenantId, correlationId: env.correlationId };
+        if (!isNew[i]) {
+          this.metrics.consumed.inc({ topic, result: 'duplicate' });
+          this.log.info({ ...line, result: 'duplicate' }, 'message skipped (already handled)');
+          continue;
+        }
+        const log = this.log.child({ returnId: env.returnId, sagaId, messageId: env.id, correlationId: env.correlationId });
+        await this.spec.handle(env, { manager, log });
+        this.metrics.consumed.inc({ topic, result: 'ok' });
+        this.log.info({ ...line, result: 'handled' }, 'message handled');
+      }
+    });
+  }
+
+  private async applyOne(topic: string, partition: number, d: Decoded, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<void> {
+    const maxAttempts = this.spec.maxAttempts ?? 5;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.ds.transaction((manager) => this.applyAll(manager, topic, [d]));
+        this.afterCommit();
+        return;
+      } catch (err) {
+        const transient = isTransientInfraError(err);
+        const permanent = err instanceof PermanentMessageError;
+        if (permanent || (!transient && attempt >= maxAttempts)) {
+          this.metrics.consumed.inc({ topic, result: 'dead_letter' });
+          await this.deadLetter(topic, partition, d.message, `${permanent ? 'rejected' : `failed ${attempt} times`}: ${err?.message ?? err}`);
+          return;
+        }
+        if (this.stopping || !isRunning()) throw err; // leave the offset uncommitted; another member retries
+        this.log.warn({ err: String(err?.message ?? err), attempt, transient, returnId: d.envelope?.returnId, messageId: d.envelope?.id }, 'message failed; retrying');
+        await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 5_000)));
+        await heartbeat().catch(() => undefined);
+      }
+    }
+  }
+
+  private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string): Promise<void> {
+    this.log.error({ topic, partition, offset: message.offset, reason, result: 'dead_letter' }, 'message dead-lettered');
+    this.metrics.consumed.inc({ topic, result: 'dead_letter' });
+    // Retried until Kafka takes it: the offset must not move past a message that is neither handled nor parked.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.dlqProducer.send({
+          topic: Topics.DeadLetter,
+          acks: -1,
+          messages: [{
+            key: message.key,
+            value: message.value,
+            headers: {
+              'dlq-reason': reason.slice(0, 2000),
+              'dlq-original-topic': topic,
+              'dlq-original-partition': String(partition),
+              'dlq-original-offset': message.offset,
+              'dlq-consumer-group': this.spec.group,
+              'dlq-failed-at': new Date().toISOString(),
+            },
+          }],
+        });
+        return;
+      } catch (err) {
+        if (this.stopping) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 5_000)));
+      }
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export * from './shopify-refunds';
+export * from './refunds.module';

@@ -1,0 +1,74 @@
+import axios from 'axios';
+import { fromDecimalString, toDecimalString } from '@app/returns';
+
+export const SHOPIFY_API_VERSION = '2026-04';
+
+export interface StoreRefund {
+  idempotencyKey: string;
+  externalOrderId: string;
+  currency: string;
+  amountMinor: number;
+  lines: { externalLineId: string; quantity: number }[];
+  shippingMinor: number;
+  note?: string;
+}
+
+export type StoreRefundResult =
+  | { kind: 'succeeded'; providerRefundId: string; amountMinor: number }
+  | { kind: 'rejected'; reason: string }
+  | { kind: 'unavailable'; reason: string };
+
+/** Store adapter: where a customer's money goes back. */
+export interface StoreRefunds {
+  refund(store: { url: string; accessToken: string }, r: StoreRefund): Promise<StoreRefundResult>;
+}
+
+const REFUND_CREATE = `mutation RefundCreate($input: RefundInput!, $idempotencyKey: String!) {
+  refundCreate(input: $input) @idempotent(key: $idempotencyKey) {
+    refund { id totalRefundedSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } } }
+    userErrors { field message }
+  }
+}`;
+
+/**
+ * Shopify Admin GraphQL `refundCreate` (REST is legacy). The `@idempotent`
+ * directive (mandatory from 2026-04) carries our refund id, so a retry after
+ * an ambiguous failure can never refund twice.
+ */
+export class ShopifyRefunds implements StoreRefunds {
+  async refund(store: { url: string; accessToken: string }, r: StoreRefund): Promise<StoreRefundResult> {
+    const input = {
+      orderId: r.externalOrderId,
+      note: r.note,
+      notify: false,
+      currency: r.currency,
+      refundLineItems: r.lines.map((l) => ({ lineItemId: l.externalLineId, quantity: l.quantity, restockType: 'NO_RESTOCK' })),
+      ...(r.shippingMinor > 0 ? { shipping: { amount: toDecimalString(r.shippingMinor, r.currency) } } : {}),
+      transactions: [{ orderId: r.externalOrderId, gateway: 'shopify_payments', kind: 'REFUND', amount: toDecimalString(r.amountMinor, r.currency) }],
+    };
+    try {
+      const res = await axios.post(
+        `${store.url.replace(/\/$/, '')}/admin/api/${SHOPIFY_API_VERSION}/graphql.json`,
+        { query: REFUND_CREATE, variables: { input, idempotencyKey: r.idempotencyKey } },
+        { headers: { 'X-Shopify-Access-Token': store.accessToken, 'content-type': 'application/json' }, timeout: 20_000, validateStatus: () => true },
+      );
+      if (res.status === 401 || res.status === 403) return { kind: 'rejected', reason: `store refused credentials (HTTP ${res.status})` };
+      if (res.status !== 200) return { kind: 'unavailable', reason: `HTTP ${res.status}` };
+      const errors = res.data?.errors as { message: string; extensions?: { code?: string } }[] | undefined;
+      if (errors?.length) {
+        const code = errors[0].extensions?.code ?? '';
+        const transient = ['THROTTLED', 'INTERNAL_SERVER_ERROR', 'IDEMPOTENCY_CONCURRENT_REQUEST'].includes(code);
+        return { kind: transient ? 'unavailable' : 'rejected', reason: `${code || 'GRAPHQL_ERROR'}: ${errors[0].message}` };
+      }
+      const payload = res.data?.data?.refundCreate;
+      if (payload?.userErrors?.length) return { kind: 'rejected', reason: payload.userErrors.map((e: { message: string }) => e.message).join('; ') };
+      if (!payload?.refund?.id) return { kind: 'unavailable', reason: 'malformed response' };
+      const presentment = payload.refund.totalRefundedSet?.presentmentMoney;
+      const amountMinor = presentment ? fromDecimalString(String(presentment.amount), presentment.currencyCode) : r.amountMinor;
+      return { kind: 'succeeded', providerRefundId: payload.refund.id, amountMinor };
+    } catch (err) {
+      // Timeout or reset: the refund may or may not have happened. Retrying with the same key is safe.
+      return { kind: 'unavailable', reason: String(err?.code ?? err?.message ?? err) };
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import { promises as dns } from 'node:dns';
+import * as ipaddr from 'ipaddr.js';
+
+/** One resolved address of a host name. */
+export interface ResolvedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/** Resolves a host name to every address it has (injectable so tests need no DNS). */
+export type HostResolver = (hostname: string) => Promise<ResolvedAddress[]>;
+
+export const systemResolver: HostResolver = async (hostname) =>
+  (await dns.lookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+
+/**
+ * Hosts and CIDRs exempt from the guard (WEBHOOK_ALLOW_HOSTS, for tests and
+ * local runs): a host entry matches the URL's host name exactly, an IP/CIDR
+ * entry matches an address of the same family.
+ */
+export class AllowList {
+  private constructor(private readonly hosts: Set<string>, private readonly cidrs: [ipaddr.IPv4 | ipaddr.IPv6, number][]) {}
+
+  static parse(setting: string | undefined): AllowList {
+    const hosts = new Set<string>();
+    const cidrs: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [];
+    for (const raw of (setting ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+      if (ipaddr.isValidCIDR(raw)) cidrs.push(ipaddr.parseCIDR(raw));
+      else if (ipaddr.isValid(raw)) {
+        const ip = ipaddr.parse(raw);
+        cidrs.push([ip, ip.kind() === 'ipv4' ? 32 : 128]);
+      } else hosts.add(normalizeHost(raw));
+    }
+    return new AllowList(hosts, cidrs);
+  }
+
+  static readonly none = AllowList.parse('');
+
+  get empty(): boolean {
+    return this.hosts.size === 0 && this.cidrs.length === 0;
+  }
+
+  allowsHost(hostname: string): boolean {
+    return this.hosts.has(normalizeHost(hostname));
+  }
+
+  allowsAddress(address: string): boolean {
+    if (!ipaddr.isValid(address)) return false;
+    const ip = ipaddr.parse(address);
+    return this.cidrs.some(([net, bits]) => net.kind() === ip.kind() && ip.match(net, bits));
+  }
+}
+
+const normalizeHost = (h: string) => h.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+
+// IANA global unicast for IPv6: anything outside it (e.g. IPv4-compatible ::a.b.c.d) is not a public host.
+const IPV6_GLOBAL_UNICAST = ipaddr.parseCIDR('2000::/3');
+
+/**
+ * Why an address may not be connected to, or undefined if it is a public
+ * unicast address. The ranges come from ipaddr.js: loopback, private,
+ * link-local, carrier-grade NAT, documentation and other reserved blocks,
+ * multicast, broadcast, unspecified; for IPv6 also unique-local, IPv4-mapped
+ * and the NAT64 / 6to4 / Teredo forms that embed an IPv4 address.
+ */
+export function refusedAddressReason(address: string): string | undefined {
+  if (!ipaddr.isValid(address)) return `not an IP address: ${address}`;
+  const ip = ipaddr.parse(address);
+  const range = ip.range();
+  if (range !== 'unicast') return `${address} is in the ${range} range`;
+  if (ip.kind() === 'ipv6' && !ip.match(IPV6_GLOBAL_UNICAST)) return `${address} is not a global unicast address`;
+  return undefined;
+}
+
+export class SsrfRefused extends Error {
+  readonly code = 'SSRF_REFUSED';
+  constructor(message: string) {
+    super(`refused by SSRF guard: ${message}`);
+    this.name = 'SsrfRefused';
+  }
+}
+
+export interface ParsedTarget {
+  url: URL;
+  /** Host name without brackets or trailing dot. */
+  host: string;
+  /** Set when the host is an IP literal (in any of the forms WHATWG URL parsing normalises, e.g. 2130706433, 0x7f000001). */
+  literal?: string;
+}
+
+/**
+ * Checks what can be checked without DNS: an http(s) URL without credentials,
+ * and, when the host is an IP literal, that the address is public. Throws SsrfRefused.
+ */
+export function checkUrl(raw: string, allow: AllowList = AllowList.none): ParsedTarget {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new SsrfRefused('not a valid URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SsrfRefused(`scheme ${url.protocol.replace(':', '')} is not allowed (http or https only)`);
+  if (url.username || url.password) throw new SsrfRefused('credentials in the URL are not allowed');
+  const host = normalizeHost(url.hostname);
+  if (!host) throw new SsrfRefused('no host');
+  const literal = ipaddr.isValid(host) ? ipaddr.parse(host).toString() : undefined;
+  if (literal !== undefined && !allow.allowsHost(host) && !allow.allowsAddress(literal)) {
+    const reason = refusedAddressReason(literal);
+    if (reason) throw new SsrfRefused(reason);
+  }
+  return { url, host, literal };
+}
+
+/** Checks every address a host resolves to; refuses if any one is not public (a name must not point inwards at all). */
+export function checkResolved(host: string, addresses: ResolvedAddress[], allow: AllowList = AllowList.none): void {
+  if (!addresses.length) throw new SsrfRefused(`${host} has no addresses`);
+  if (allow.allowsHost(host)) return;
+  for (const a of addresses) {
+    if (allow.allowsAddress(a.address)) continue;
+    const reason = refusedAddressReason(a.address);
+    if (reason) throw new SsrfRefused(`${host} resolves to ${reason}`);
+  }
+}
+
+/**
+ * The registration-time check: the URL's form, then (for a host name) every
+ * address it resolves to now. The sender checks again at connect time, since
+ * DNS can change after registration.
+ */
+export async function assertPublicUrl(raw: string, allow: AllowList = AllowList.none, resolve: HostResolver = systemResolver): Promise<URL> {
+  const target = checkUrl(raw, allow);
+  if (target.literal !== undefined || allow.allowsHost(target.host)) return target.url;
+  let addresses: ResolvedAddress[];
+  try {
+    addresses = await resolve(target.host);
+  } catch (err) {
+    throw new SsrfRefused(`${target.host} does not resolve (${(err as { code?: string }).code ?? String(err)})`);
+  }
+  checkResolved(target.host, addresses, allow);
+  return target.url;
+}

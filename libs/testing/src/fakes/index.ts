@@ -1,0 +1,4 @@
+export * from './wait-for';
+export * from './fake-shopify';
+export * from './smtp-sink';
+export * from './supplier-receiver';

@@ -1,0 +1,3 @@
+export * from './fakes';
+export * from './database';
+export * from './kafka-mock';

@@ -1,0 +1,138 @@
+import { execFile } from 'child_process';
+import { randomUUID } from 'crypto';
+import { Writable } from 'stream';
+import { Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
+import { DataSource } from 'typeorm';
+import { buildEnvelope, Envelope, Topics } from '@app/contracts';
+import { ConsumerRunner, dataSourceOptions, Metrics, PermanentMessageError, runMigrations } from '@app/platform';
+import { createTestDatabase, KafkaMock, startKafkaMock, TestDatabase, waitFor } from '@app/testing';
+
+/**
+ * The consumer side of the backbone against real Postgres and the Kafka-protocol
+ * broker: validation to the dead-letter topic, inbox dedupe, poison messages,
+ * one JSON log line per handled message.
+ */
+describe('backbone: consumer runner', () => {
+  let db: TestDatabase;
+  let kafka: KafkaMock;
+  let ds: DataSource;
+  let client: Kafka;
+  const lines: Record<string, unknown>[] = [];
+  const log = pino({ level: 'info', base: { service: 'test' } }, new Writable({
+    write(chunk, _enc, cb) {
+      for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
+      cb();
+    },
+  }));
+
+  beforeAll(async () => {
+    [db, kafka] = await Promise.all([createTestDatabase(), startKafkaMock()]);
+    ds = new DataSource(dataSourceOptions(db.url));
+    await ds.initialize();
+    await runMigrations(ds);
+    client = new Kafka({ clientId: 'backbone-test', brokers: kafka.brokers, logLevel: logLevel.NOTHING });
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await kafka?.stop();
+    await db?.drop();
+  });
+
+  const remind = (returnId: string) => buildEnvelope('RemindSupplier', { returnId, tenantId: randomUUID(), producer: 'test' }, { sagaId: randomUUID(), requestId: randomUUID(), supplierId: randomUUID() });
+  /** The effect under test: one tasks row per handled message. */
+  const effects = async (queue: string) => Number((await ds.query(`SELECT count(*) AS n FROM tasks WHERE queue = $1`, [queue]))[0].n);
+
+  async function run(group: string, handle: (env: Envelope<object>, m: import('typeorm').EntityManager) => Promise<void>) {
+    const producer = client.producer();
+    await producer.connect();
+    const runner = new ConsumerRunner(client, ds, producer, log, new Metrics(group, false), {
+      group, topics: [Topics.SupplierCommands], maxAttempts: 3, handle: (env, { manager }) => handle(env, manager),
+    });
+    await runner.start();
+    return { stop: async () => { await runner.stop(); await producer.disconnect(); } };
+  }
+
+  async function deadLetters() {
+    const consumer = client.consumer({ groupId: `dlq-${randomUUID()}`, sessionTimeout: 6000, heartbeatInterval: 500 });
+    const seen: { value: string; headers: Record<string, string> }[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: Topics.DeadLetter, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => {
+      seen.push({ value: String(message.value), headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])) });
+    } });
+    return { seen, stop: () => consumer.disconnect() };
+  }
+
+  it('applies each message once although it is delivered three times', async () => {
+    const env = remind(randomUUID());
+    const queue = `once-${randomUUID()}`;
+    const producer = client.producer();
+    await producer.connect();
+    const value = JSON.stringify(env);
+    for (let i = 0; i < 3; i++) await producer.send({ topic: Topics.SupplierCommands, messages: [{ key: env.returnId, value }] });
+    const r = await run(`g-${randomUUID()}`, async (e, m) => {
+      if (e.id !== env.id) return;
+      await m.query(`INSERT INTO tasks (id, queue, dedupe_key, run_at) VALUES ($1, $2, $3, now())`, [randomUUID(), queue, randomUUID()]);
+    });
+    await waitFor(async () => (await effects(queue)) >= 1 && lines.filter((l) => l.messageId === env.id).length >= 3, { timeoutMs: 20_000 });
+    expect(await effects(queue)).toBe(1);
+    const logged = lines.filter((l) => l.messageId === env.id);
+    expect(logged.map((l) => l.result)).toEqual(['handled', 'duplicate', 'duplicate']);
+    expect(logged[0]).toMatchObject({ service: 'test', returnId: env.returnId, type: 'RemindSupplier', topic: Topics.SupplierCommands });
+    await r.stop();
+    await producer.disconnect();
+  });
+
+  it('sends invalid and poison messages to the dead-letter topic with the reason, and processes the rest of the partition', async () => {
+    const returnId = randomUUID(); // one key: everything lands on one partition, in order
+    const queue = `poison-${randomUUID()}`;
+    const poison = remind(returnId);
+    const good = Array.from({ length: 20 }, () => remind(returnId));
+    const producer = client.producer();
+    await producer.connect();
+    await producer.send({
+      topic: Topics.SupplierCommands,
+      messages: [
+        ...good.slice(0, 10).map((e) => ({ key: returnId, value: JSON.stringify(e) })),
+        { key: returnId, value: '{"type":"RemindSupplier","payload":' }, // not JSON
+        { key: returnId, value: JSON.stringify({ ...remind(returnId), payload: { sagaId: 'x' } }) }, // invalid payload
+        { key: returnId, value: JSON.stringify(poison) }, // valid, but the handler always fails on it
+        ...good.slice(10).map((e) => ({ key: returnId, value: JSON.stringify(e) })),
+      ],
+    });
+    const dlq = await deadLetters();
+    const r = await run(`g-${randomUUID()}`, async (e, m) => {
+      if (e.returnId !== returnId) return; // earlier tests' messages share the topic
+      if (e.id === poison.id) throw new Error('boom: cannot handle this one');
+      if ((e.payload as { sagaId?: string }).sagaId === 'permanent') throw new PermanentMessageError('nope');
+      await m.query(`INSERT INTO tasks (id, queue, dedupe_key, run_at) VALUES ($1, $2, $3, now())`, [randomUUID(), queue, e.id]);
+    });
+    await waitFor(async () => (await effects(queue)) === 20 && dlq.seen.length >= 3, { timeoutMs: 30_000, message: 'all good messages handled and 3 dead letters' }).catch(async (e) => { throw new Error(`${e.message}: effects=${await effects(queue)} dlq=${dlq.seen.length} logs=${JSON.stringify(lines.filter((l) => Number(l.level) >= 40).slice(-5))}`); });
+    const reasons = dlq.seen.map((d) => d.headers['dlq-reason']);
+    expect(reasons).toEqual(expect.arrayContaining([
+      expect.stringMatching(/not JSON/),
+      expect.stringMatching(/invalid RemindSupplier payload: sagaId/),
+      expect.stringMatching(/failed 3 times: boom/),
+    ]));
+    for (const d of dlq.seen) expect(d.headers['dlq-original-topic']).toBe(Topics.SupplierCommands);
+    expect(dlq.seen.find((d) => d.value === JSON.stringify(poison))).toBeDefined();
+    const order = await ds.query(`SELECT dedupe_key FROM tasks WHERE queue = $1 ORDER BY created_at, dedupe_key`, [queue]);
+    expect(new Set(order.map((o: { dedupe_key: string }) => o.dedupe_key))).toEqual(new Set(good.map((g) => g.id)));
+    await Promise.all([r.stop(), dlq.stop(), producer.disconnect()]);
+  });
+});
+
+describe('service boot', () => {
+  it('stops with exit code 78 naming every bad or missing variable', async () => {
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/refunds/src/main.ts'], {
+        env: { PATH: process.env.PATH, KAFKA_BROKERS: 'nonsense', HTTP_PORT: 'abc' }, timeout: 60_000,
+      }, (err, _stdout, stderr) => resolve({ code: err ? (err as { code?: number }).code ?? null : 0, stderr }));
+    });
+    expect(result.code).toBe(78);
+    expect(result.stderr).toMatch(/DATABASE_URL/);
+    expect(result.stderr).toMatch(/KAFKA_BROKERS/);
+    expect(result.stderr).toMatch(/HTTP_PORT/);
+  });
+});
