@@ -121,6 +121,30 @@ describe('backbone: consumer runner', () => {
     expect(new Set(order.map((o: { dedupe_key: string }) => o.dedupe_key))).toEqual(new Set(good.map((g) => g.id)));
     await Promise.all([r.stop(), dlq.stop(), producer.disconnect()]);
   });
+
+  it('parks a poison message once although it is delivered again (a rebalance before the offset commit)', async () => {
+    const returnId = randomUUID();
+    const poison = remind(returnId);
+    const after = remind(returnId);
+    const queue = `redelivered-${randomUUID()}`;
+    const producer = client.producer();
+    await producer.connect();
+    const dlq = await deadLetters();
+    const r = await run(`g-${randomUUID()}`, async (e, m) => {
+      if (e.returnId !== returnId) return;
+      if (e.id === poison.id) throw new Error('boom again');
+      await m.query(`INSERT INTO tasks (id, queue, dedupe_key, run_at) VALUES ($1, $2, $3, now())`, [randomUUID(), queue, e.id]);
+    });
+    await producer.send({ topic: Topics.SupplierCommands, messages: [{ key: returnId, value: JSON.stringify(poison) }] });
+    await waitFor(() => dlq.seen.some((d) => d.value === JSON.stringify(poison)), { timeoutMs: 20_000, message: 'the poison parked' });
+    // The same message again, then a good one behind it: the good one is handled, the poison is not parked twice.
+    await producer.send({ topic: Topics.SupplierCommands, messages: [{ key: returnId, value: JSON.stringify(poison) }, { key: returnId, value: JSON.stringify(after) }] });
+    await waitFor(async () => (await effects(queue)) === 1, { timeoutMs: 20_000, message: 'the message behind it handled' });
+    await new Promise((res) => setTimeout(res, 500));
+    expect(dlq.seen.filter((d) => d.value === JSON.stringify(poison))).toHaveLength(1);
+    expect(lines.filter((l) => l.messageId === poison.id && l.result === 'duplicate')).toHaveLength(1);
+    await Promise.all([r.stop(), dlq.stop(), producer.disconnect()]);
+  });
 });
 
 describe('service boot', () => {

@@ -173,6 +173,8 @@ export class ConsumerRunner {
         await this.applyOne(batch.topic, batch.partition, d, heartbeat, isRunning);
       }
       resolveOffset(d.message.offset);
+      // Message by message is slow: commit as we go, so a rebalance mid-batch redoes little.
+      if (!batchDone) await commitOffsetsIfNecessary();
     }
     await commitOffsetsIfNecessary();
     await heartbeat();
@@ -225,12 +227,31 @@ export class ConsumerRunner {
         if (permanent || (!transient && attempt >= maxAttempts)) {
           this.metrics.consumed.inc({ topic, result: 'dead_letter' });
           await this.deadLetter(topic, partition, d.message, `${permanent ? 'rejected' : `failed ${attempt} times`}: ${err?.message ?? err}`);
+          await this.markParked(d.envelope!.id);
           return;
         }
         if (this.stopping || !isRunning()) throw err; // leave the offset uncommitted; another member retries
         this.log.warn({ err: String(err?.message ?? err), attempt, transient, returnId: d.envelope?.returnId, messageId: d.envelope?.id }, 'message failed; retrying');
         await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 5_000)));
         await heartbeat().catch(() => undefined);
+      }
+    }
+  }
+
+  /**
+   * Records a parked message in the inbox, so that a redelivery (a rebalance
+   * before the offset commit) skips it instead of failing it again and
+   * parking it twice. Parking stays at-least-once: a crash between the send
+   * and this insert parks it again.
+   */
+  private async markParked(messageId: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.ds.query(`INSERT INTO inbox (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [this.spec.group, messageId]);
+        return;
+      } catch (err) {
+        if (this.stopping || !isTransientInfraError(err)) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** attempt, 5_000)));
       }
     }
   }
