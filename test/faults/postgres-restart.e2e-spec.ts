@@ -1,6 +1,5 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import { hostname } from 'os';
 import { randomUUID } from 'crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Topics } from '@app/contracts';
@@ -31,7 +30,7 @@ const GROUPS: Record<string, string[]> = {
   'procs.suppliers': [Topics.SupplierCommands],
   'procs.refunds': [Topics.RefundCommands],
   'procs.notifications': [Topics.NotificationCommands],
-  [`procs.ops-live.${hostname()}`]: [Topics.SagaEvents],
+  // Not the api's live feed (`ops-live.<host>`): it only fans saga events out to browsers, with no database effect and no inbox.
 };
 
 /**

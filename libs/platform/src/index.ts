@@ -3,6 +3,7 @@ export * from './config/platform-config';
 export * from './clock/clock';
 export * from './database/data-source';
 export * from './database/errors';
+export * from './database/prepared-statements';
 export * from './errors/domain-error';
 export * from './logging/logger';
 export * from './metrics/metrics';

@@ -111,8 +111,8 @@ export class CaseDetail {
   /** The saga's deadlines (pending first), from the orchestrator's task rows. */
   private async deadlines(sagaId: string, now: Date) {
     const rows: { dedupe_key: string; run_at: Date; status: string }[] = await this.ds.query(
-      `SELECT dedupe_key, run_at, status FROM tasks WHERE queue = $1 AND dedupe_key LIKE $2 ORDER BY status <> 'PENDING', run_at`,
-      [SAGA_TIMER_QUEUE, `${sagaId}:%`],
+      `SELECT dedupe_key, run_at, status FROM tasks WHERE queue = '${SAGA_TIMER_QUEUE}' AND dedupe_key LIKE $1 ORDER BY status <> 'PENDING', run_at`,
+      [`${sagaId}:%`],
     );
     return rows.map((t) => ({
       timer: t.dedupe_key.slice(sagaId.length + 1), at: t.run_at, status: t.status,

@@ -133,7 +133,9 @@ export class CaseQueries {
           SELECT (array_agg(substr(k.dedupe_key, 38) ORDER BY k.run_at))[1] AS next_timer, min(k.run_at) AS next_at,
                  (array_agg(substr(k.dedupe_key, 38) ORDER BY k.run_at) FILTER (WHERE k.run_at < ${nowP}::timestamptz - ${add(OVERDUE_GRACE_MS)}::float8 * interval '1 millisecond'))[1] AS overdue_timer,
                  min(k.run_at) FILTER (WHERE k.run_at < ${nowP}::timestamptz - ${add(OVERDUE_GRACE_MS)}::float8 * interval '1 millisecond') AS overdue_at
-          FROM tasks k WHERE k.queue = ${add(SAGA_TIMER_QUEUE)} AND k.status = 'PENDING' AND k.dedupe_key LIKE s.id::text || ':%'
+          FROM tasks k WHERE k.queue = '${SAGA_TIMER_QUEUE}' AND k.status = 'PENDING'
+            -- keys '<sagaId>:<timer>' as a byte range, which the tasks_saga_timer_keys index serves (a LIKE with a computed pattern cannot)
+            AND k.dedupe_key ~>=~ (s.id::text || ':') AND k.dedupe_key ~<~ (s.id::text || ';')
         ) dl ON true
         WHERE (${add(tenantId)}::uuid IS NULL OR r.tenant_id = ${add(tenantId)}::uuid)
           AND (${add(returnIds ?? null)}::uuid[] IS NULL OR r.id = ANY(${add(returnIds ?? null)}::uuid[]))

@@ -39,6 +39,7 @@ export class LiveFeed implements OnModuleInit, BeforeApplicationShutdown {
     this.messaging.consume({
       group: `ops-live.${hostname()}`,
       topics: [Topics.SagaEvents],
+      ephemeral: true, // fan-out to browsers only: no inbox, no transaction
       handle: async (env) => {
         const p = env.payload as SagaTransitioned;
         if (Date.parse(p.at) < this.startedAt - REPLAY_HORIZON_MS) return;

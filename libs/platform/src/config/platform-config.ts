@@ -49,6 +49,13 @@ export class PlatformConfig {
   @IsInt() @Min(5) @Max(60000)
   POLL_INTERVAL_MS: number = 100;
 
+  /**
+   * Send parameterised queries as named prepared statements (parsed once per
+   * connection). Off for a connection pooler in transaction mode that cannot keep them.
+   */
+  @IsIn(['true', 'false'])
+  PG_PREPARED_STATEMENTS: string = 'true';
+
   /** Run migrations at start-up (under an advisory lock). */
   @IsIn(['true', 'false'])
   RUN_MIGRATIONS: string = 'true';

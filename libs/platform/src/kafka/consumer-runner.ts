@@ -32,6 +32,11 @@ export interface ConsumerSpec {
   sessionTimeoutMs?: number;
   /** Longest a fetch waits for data (default 100 ms). */
   fetchMaxWaitMs?: number;
+  /**
+   * For consumers with no database effect (a live feed): no inbox, no
+   * transaction, failures logged and skipped instead of retried or parked.
+   */
+  ephemeral?: boolean;
 }
 
 /**
@@ -71,6 +76,16 @@ export class BatchScope {
       BatchScope.scopes.delete(m);
     }
   }
+}
+
+interface BatchCtx {
+  topic: string;
+  partition: number;
+  resolveOffset: (offset: string) => void;
+  heartbeat: () => Promise<void>;
+  commitOffsetsIfNecessary: () => Promise<void>;
+  isRunning: () => boolean;
+  isStale: () => boolean;
 }
 
 interface Decoded {
@@ -152,33 +167,68 @@ export class ConsumerRunner {
       return d.ok ? { message, envelope: d.envelope } : { message, reason: d.reason };
     });
 
-    // Fast path: the whole batch in one transaction.
-    const valid = decoded.filter((d) => d.envelope);
-    let batchDone = false;
-    if (valid.length > 1) {
-      try {
-        await this.ds.transaction((manager) => this.applyAll(manager, batch.topic, valid));
-        batchDone = true;
-        this.afterCommit();
-      } catch (err) {
-        this.log.debug({ err: String(err?.message ?? err), topic: batch.topic }, 'batch failed; retrying message by message');
-      }
-    }
-
-    for (const d of decoded) {
-      if (!isRunning() || isStale()) return;
-      if (!d.envelope) {
-        await this.deadLetter(batch.topic, batch.partition, d.message, d.reason!);
-      } else if (!batchDone) {
-        await this.applyOne(batch.topic, batch.partition, d, heartbeat, isRunning);
-      }
-      resolveOffset(d.message.offset);
-      // Message by message is slow: commit as we go, so a rebalance mid-batch redoes little.
-      if (!batchDone) await commitOffsetsIfNecessary();
-    }
+    const ctx: BatchCtx = { topic: batch.topic, partition: batch.partition, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale };
+    if (this.spec.ephemeral) await this.fanOut(ctx, decoded);
+    else await this.applyRange(ctx, decoded, true);
+    if (!isRunning() || isStale()) return;
     await commitOffsetsIfNecessary();
     await heartbeat();
     this.metrics.handleSeconds.observe({ topic: batch.topic }, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  /**
+   * Applies `items` (in offset order) in one transaction; when that fails,
+   * splits them in halves and tries again, down to single messages, which get
+   * their retries and may be dead-lettered. One poison message among n thus
+   * costs about 2·log2(n) failed transactions, not n single-message ones.
+   * Returns false when the consumer lost the partition midway (the rest is left to its new owner).
+   */
+  private async applyRange(ctx: BatchCtx, items: Decoded[], whole = false): Promise<boolean> {
+    if (!items.length) return true;
+    if (!ctx.isRunning() || ctx.isStale()) return false;
+    const valid = items.filter((d) => d.envelope);
+    if (items.length === 1 && !valid.length) {
+      await this.deadLetter(ctx.topic, ctx.partition, items[0].message, items[0].reason!);
+    } else if (items.length === 1) {
+      await this.applyOne(ctx.topic, ctx.partition, items[0], ctx.heartbeat, ctx.isRunning);
+    } else {
+      let done = false;
+      if (valid.length) {
+        try {
+          await this.ds.transaction((manager) => this.applyAll(manager, ctx.topic, valid));
+          done = true;
+          this.afterCommit();
+        } catch (err) {
+          this.log.debug({ err: String(err?.message ?? err), topic: ctx.topic, messages: valid.length }, 'batch failed; splitting it');
+        }
+      } else done = true;
+      if (!done) {
+        const half = Math.ceil(items.length / 2);
+        return (await this.applyRange(ctx, items.slice(0, half))) && this.applyRange(ctx, items.slice(half));
+      }
+      for (const d of items) if (!d.envelope) await this.deadLetter(ctx.topic, ctx.partition, d.message, d.reason!);
+    }
+    ctx.resolveOffset(items[items.length - 1].message.offset);
+    // Split batches are slow: commit as we go, so a rebalance midway redoes little.
+    if (!whole) await ctx.commitOffsetsIfNecessary();
+    return true;
+  }
+
+  /** Ephemeral consumers (e.g. a live feed): no inbox, no transaction; a message that fails is logged and skipped. */
+  private async fanOut(ctx: BatchCtx, items: Decoded[]): Promise<void> {
+    for (const d of items) {
+      if (!d.envelope) {
+        this.log.warn({ topic: ctx.topic, offset: d.message.offset, reason: d.reason }, 'invalid message skipped');
+        continue;
+      }
+      try {
+        await this.spec.handle(d.envelope, { manager: this.ds.manager, log: this.log });
+        this.metrics.consumed.inc({ topic: ctx.topic, result: 'ok' });
+      } catch (err) {
+        this.log.warn({ topic: ctx.topic, messageId: d.envelope.id, err: String(err?.message ?? err) }, 'message skipped: handler failed');
+      }
+    }
+    if (items.length) ctx.resolveOffset(items[items.length - 1].message.offset);
   }
 
   /** Dedupes through the inbox, then handles the new messages, in the caller's transaction. */

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@n
 import { TerminusModule } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { Clock, SystemClock } from '../clock/clock';
+import { usePreparedStatements } from '../database/prepared-statements';
 import { PlatformConfig } from '../config/platform-config';
 import { dataSourceOptions, runMigrations } from '../database/data-source';
 import { createLogger } from '../logging/logger';
@@ -45,6 +46,7 @@ export class PlatformModule {
         {
           provide: DataSource,
           useFactory: async () => {
+            if (opts.config.PG_PREPARED_STATEMENTS === 'true') usePreparedStatements(); // process-wide: it patches the pg client
             const ds = new DataSource(dataSourceOptions(opts.config.DATABASE_URL));
             await ds.initialize();
             if (opts.config.RUN_MIGRATIONS === 'true') await runMigrations(ds);

@@ -78,10 +78,6 @@ export class TaskQueue {
     await m.query(`UPDATE tasks SET status = 'CANCELLED', updated_at = now() WHERE queue = $1 AND dedupe_key = $2 AND status = 'PENDING'`, [queue, key]);
   }
 
-  static async cancelPrefix(m: EntityManager, queue: string, keyPrefix: string): Promise<void> {
-    await m.query(`UPDATE tasks SET status = 'CANCELLED', updated_at = now() WHERE queue = $1 AND dedupe_key LIKE $2 AND status = 'PENDING'`, [queue, `${keyPrefix}%`]);
-  }
-
   /**
    * Marks the task done inside the caller's transaction, so the task's effect
    * and its completion commit together. False if it was already done or cancelled.

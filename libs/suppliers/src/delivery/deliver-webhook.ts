@@ -14,6 +14,8 @@ export const WEBHOOK_QUEUE = 'webhook-delivery';
 export const HOST_RESOLVER = Symbol('HOST_RESOLVER');
 /** A Retry-After longer than this is capped: a supplier can slow us down, not park a request for weeks. */
 export const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
+/** How stale a healthy endpoint's last_success_at may get before a success writes it again. */
+const HEALTHY_REFRESH_MS = 1_000;
 
 interface DeliveryRow {
   id: string;
@@ -29,6 +31,10 @@ interface DeliveryRow {
   webhook_url: string;
   signing_secret: string;
   endpoint_status: string | null;
+  failing_since: Date | null;
+  last_success_at: Date | null;
+  /** Retired signing secrets still in their overlap period, newest first. */
+  retired: string[];
 }
 
 /** Schedules a delivery's next attempt on the durable task queue (inside the caller's transaction). */
@@ -74,13 +80,14 @@ export class DeliverWebhook {
     const { deliveryId, correlationId } = task.payload as { deliveryId: string; correlationId?: string };
     const [d]: DeliveryRow[] = await this.ds.query(
       `SELECT d.id, d.request_id, d.supplier_id, d.tenant_id, d.body, d.status, d.attempts, d.cycle_attempts,
-              r.saga_id, r.return_id, s.webhook_url, s.signing_secret, e.status AS endpoint_status
+              r.saga_id, r.return_id, s.webhook_url, s.signing_secret, e.status AS endpoint_status, e.failing_since, e.last_success_at,
+              ARRAY(SELECT x.secret FROM supplier_retired_secrets x WHERE x.supplier_id = d.supplier_id AND x.expires_at > $2 ORDER BY x.retired_at DESC) AS retired
        FROM webhook_deliveries d
        JOIN supplier_requests r ON r.id = d.request_id
        JOIN suppliers s ON s.id = d.supplier_id
        LEFT JOIN webhook_endpoints e ON e.supplier_id = d.supplier_id
        WHERE d.id = $1`,
-      [deliveryId],
+      [deliveryId, this.clock.now()],
     );
     if (!d || d.status !== 'PENDING') return { kind: 'done' };
     const base = { returnId: d.return_id, deliveryId: d.id, requestId: d.request_id, supplierId: d.supplier_id, correlationId };
@@ -91,7 +98,7 @@ export class DeliverWebhook {
     }
 
     const now = this.clock.now();
-    const secrets = [d.signing_secret, ...(await this.liveRetiredSecrets(d.supplier_id, now))];
+    const secrets = [d.signing_secret, ...d.retired];
     // The URL is read at send time, so a corrected endpoint gets the retries.
     const result = await sendWebhook({ url: d.webhook_url, id: d.id, body: d.body, secrets, at: now }, {
       timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
@@ -153,18 +160,19 @@ export class DeliverWebhook {
     }
   }
 
-  private async liveRetiredSecrets(supplierId: string, now: Date): Promise<string[]> {
-    const rows: { secret: string }[] = await this.ds.query(
-      `SELECT secret FROM supplier_retired_secrets WHERE supplier_id = $1 AND expires_at > $2 ORDER BY retired_at DESC`,
-      [supplierId, now],
-    );
-    return rows.map((r) => r.secret);
-  }
-
   /** Updates the endpoint's health under a row lock; disables it (with an ops-visible event) when the rules say so. */
   private async recordHealth(m: EntityManager, d: DeliveryRow, result: SendResult, now: Date) {
-    await ensureEndpoint(m, d.supplier_id, d.tenant_id);
-    const [row] = await m.query(`SELECT status, failing_since FROM webhook_endpoints WHERE supplier_id = $1 FOR UPDATE`, [d.supplier_id]);
+    // A success on a healthy endpoint that succeeded a moment ago changes nothing worth a locked write
+    // (every delivery to a busy supplier would queue on its one row).
+    if (result.ok && d.endpoint_status === 'ACTIVE' && !d.failing_since && d.last_success_at && now.getTime() - new Date(d.last_success_at).getTime() < HEALTHY_REFRESH_MS) {
+      return { next: { status: 'ACTIVE' as const, failingSince: null }, disabledBecause: undefined };
+    }
+    // Made sure of and locked in one statement.
+    const [row] = await m.query(
+      `INSERT INTO webhook_endpoints (supplier_id, tenant_id) VALUES ($1, $2) ON CONFLICT (supplier_id) DO UPDATE SET supplier_id = EXCLUDED.supplier_id
+       RETURNING status, failing_since`,
+      [d.supplier_id, d.tenant_id],
+    );
     const current: EndpointHealth = { status: row.status, failingSince: row.failing_since ? new Date(row.failing_since) : null };
     const change = afterAttempt(current, result.ok ? { kind: 'delivered' } : { kind: 'failed', status: result.status }, now, this.config.WEBHOOK_DISABLE_AFTER_DAYS * DAY_MS);
     await m.query(

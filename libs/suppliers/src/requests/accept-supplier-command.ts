@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Envelope, RemindSupplier, RequestSupplierAction, SupplierRequestFailed, WithdrawSupplierRequest } from '@app/contracts';
 import { Clock, Messaging, PLATFORM_CONFIG, TaskQueue, TaskScheduler } from '@app/platform';
 import { SuppliersConfig } from '../config';
-import { ensureEndpoint, payloadTooLarge, scheduleDelivery, WEBHOOK_QUEUE } from '../delivery/deliver-webhook';
+import { payloadTooLarge, WEBHOOK_QUEUE } from '../delivery/deliver-webhook';
 import { reminderPayload, requestPayload, withdrawnPayload } from '../delivery/webhook-payloads';
 
 /** The Standard Webhooks message id of a delivery: stable across retries and redeliveries. */
@@ -64,16 +64,19 @@ export class AcceptSupplierCommand {
   }
 
   private async enqueue(m: EntityManager, env: Envelope<object>, id: string, requestId: string, supplierId: string, sagaId: string, body: string): Promise<void> {
-    const [supplier] = await m.query(`SELECT webhook_url FROM suppliers WHERE id = $1 AND tenant_id = $2`, [supplierId, env.tenantId]);
-    if (!supplier) throw new Error(`supplier ${supplierId} not linked to tenant ${env.tenantId}`);
-    await ensureEndpoint(m, supplierId, env.tenantId);
     const tooLarge = payloadTooLarge(body);
     const now = this.clock.now();
-    const created = await m.query(
-      `INSERT INTO webhook_deliveries (id, request_id, supplier_id, tenant_id, url, body, status, failed_at, last_error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [id, requestId, supplierId, env.tenantId, supplier.webhook_url, body, tooLarge ? 'FAILED' : 'PENDING', tooLarge ? now : null, tooLarge ?? null],
+    // One statement: the supplier's URL (scoped to the tenant), its endpoint health row made sure of, the delivery recorded.
+    const [row] = await m.query(
+      `WITH s AS (SELECT webhook_url FROM suppliers WHERE id = $3::uuid AND tenant_id = $4::uuid),
+            e AS (INSERT INTO webhook_endpoints (supplier_id, tenant_id) SELECT $3::uuid, $4::uuid FROM s ON CONFLICT (supplier_id) DO NOTHING),
+            d AS (INSERT INTO webhook_deliveries (id, request_id, supplier_id, tenant_id, url, body, status, failed_at, last_error, next_attempt_at)
+                  SELECT $1::text, $2::uuid, $3::uuid, $4::uuid, s.webhook_url, $5::text, $6::text, $7::timestamptz, $8::text, $9::timestamptz FROM s ON CONFLICT (id) DO NOTHING RETURNING id)
+       SELECT (SELECT count(*) FROM s) AS linked, (SELECT count(*) FROM d) AS created`,
+      [id, requestId, supplierId, env.tenantId, body, tooLarge ? 'FAILED' : 'PENDING', tooLarge ? now : null, tooLarge ?? null, tooLarge ? null : now],
     );
+    if (!Number(row.linked)) throw new Error(`supplier ${supplierId} not linked to tenant ${env.tenantId}`);
+    const created = Number(row.created) ? [id] : [];
     if (!created.length) return;
     if (tooLarge) {
       // Never sent: the saga hears at once and escalates to ops.
@@ -81,7 +84,7 @@ export class AcceptSupplierCommand {
         { returnId: env.returnId, tenantId: env.tenantId, correlationId: env.correlationId, causationId: env.id }, { sagaId, requestId, reason: tooLarge });
       return;
     }
-    await scheduleDelivery(m, id, now, env.correlationId);
+    await TaskQueue.schedule(m, WEBHOOK_QUEUE, id, now, { deliveryId: id, correlationId: env.correlationId });
     this.tasks.nudge();
   }
 }
