@@ -38,6 +38,7 @@ const CONFIG = {
     KAFKA_FETCH_MAX_WAIT_MS: env('KAFKA_FETCH_MAX_WAIT_MS', '20'),
     OUTBOX_BATCH_SIZE: env('OUTBOX_BATCH_SIZE', '500'),
     KAFKA_SESSION_TIMEOUT_MS: env('KAFKA_SESSION_TIMEOUT_MS', '6000'),
+    PG_PREPARED_STATEMENTS: env('PG_PREPARED_STATEMENTS', 'true'),
   },
   mix: resolveMix(),
 };
@@ -311,6 +312,8 @@ async function runWith(orchestrators: number): Promise<{ orchestrators: number; 
   const sys = await startProcSystem({
     instances: { orchestrator: orchestrators },
     env: CONFIG.serviceEnv,
+    // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": flags for every service process (profiling).
+    nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean),
     logDir: path.join(__dirname, '..', 'test-artifacts', 'bench', `orchestrators-${orchestrators}`),
   });
   let mails = 0;

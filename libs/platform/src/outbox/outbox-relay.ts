@@ -7,7 +7,11 @@ interface OutboxRow {
   seq: string;
   topic: string;
   key: string;
-  envelope: { id: string; type: string; correlationId: string };
+  /** The envelope as JSON text, published as it is (no parse and stringify on the way through). */
+  body: string;
+  id: string;
+  type: string;
+  correlation_id: string;
   created_at: Date;
 }
 
@@ -158,7 +162,7 @@ export class OutboxRelay {
   private async pass(runner: QueryRunner): Promise<number> {
     const rows: OutboxRow[] = await runner.query(
       `WITH gone AS (DELETE FROM outbox WHERE seq = ANY($3::bigint[]))
-       SELECT seq, topic, key, envelope, created_at FROM outbox WHERE producer = $1 AND NOT (seq = ANY($3::bigint[])) ORDER BY seq LIMIT $2`,
+       SELECT seq, topic, key, envelope::text AS body, id, envelope->>'type' AS type, envelope->>'correlationId' AS correlation_id, created_at FROM outbox WHERE producer = $1 AND NOT (seq = ANY($3::bigint[])) ORDER BY seq LIMIT $2`,
       [this.producerName, this.opts.batchSize, this.published],
     );
     this.published = [];
@@ -174,8 +178,8 @@ export class OutboxRelay {
       const list = byTopic.get(r.topic) ?? [];
       list.push({
         key: r.key,
-        value: JSON.stringify(r.envelope),
-        headers: { 'message-id': r.envelope.id, 'message-type': r.envelope.type, 'correlation-id': r.envelope.correlationId },
+        value: r.body,
+        headers: { 'message-id': r.id, 'message-type': r.type, 'correlation-id': r.correlation_id },
       });
       byTopic.set(r.topic, list);
     }

@@ -22,7 +22,7 @@ export class OutboxWriter {
     }
     await manager.query(
       `INSERT INTO outbox (id, producer, topic, key, envelope)
-       SELECT id, $1, topic, key, body::jsonb FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS t(id, topic, key, body)`,
+       SELECT id, $1, topic, key, body::json FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS t(id, topic, key, body)`,
       [this.producer, ids, topics, keys, bodies],
     );
     // Wakes the relay; if it looks before our commit it finds nothing and polls again shortly.
