@@ -145,6 +145,49 @@ describe('backbone: consumer runner', () => {
     expect(lines.filter((l) => l.messageId === poison.id && l.result === 'duplicate')).toHaveLength(1);
     await Promise.all([r.stop(), dlq.stop(), producer.disconnect()]);
   });
+
+  it('applies the partitions of one fetch in one transaction, and falls back partition by partition when one fails', async () => {
+    const queue = `group-${randomUUID()}`;
+    const keys = Array.from({ length: 24 }, () => randomUUID()); // spread over the topic's partitions
+    const good = keys.flatMap((k) => [remind(k), remind(k)]);
+    const poison = remind(keys[0]);
+    const producer = client.producer();
+    await producer.connect();
+    const send = (envs: Envelope<object>[]) => producer.send({ topic: Topics.SupplierCommands, messages: envs.map((e) => ({ key: e.returnId, value: JSON.stringify(e) })) });
+    const mine = new Set<string>(keys);
+    const handler = async (e: Envelope<object>, m: import('typeorm').EntityManager) => {
+      if (!mine.has(e.returnId)) return;
+      if (e.id === poison.id) throw new Error('boom in one partition');
+      await m.query(`INSERT INTO tasks (id, queue, dedupe_key, payload, run_at) VALUES ($1, $2, $3, jsonb_build_object('tx', txid_current()), now())`, [randomUUID(), queue, e.id]);
+    };
+    const partitionsOf = async (ids: string[]) => {
+      const rows = await ds.query(`SELECT dedupe_key FROM tasks WHERE queue = $1 AND dedupe_key = ANY($2)`, [queue, ids]);
+      return rows.length as number;
+    };
+
+    // Everything is on the broker before the consumer starts: its first fetch returns every partition.
+    await send(good.slice(0, 24));
+    const dlq = await deadLetters();
+    const group = `g-${randomUUID()}`;
+    let r = await run(group, handler);
+    await waitFor(async () => (await partitionsOf(good.slice(0, 24).map((e) => e.id))) === 24, { timeoutMs: 20_000, message: 'first 24 handled' });
+    const txs = await ds.query(`SELECT DISTINCT payload->>'tx' AS tx FROM tasks WHERE queue = $1`, [queue]);
+    const admin = client.admin();
+    await admin.connect();
+    const partitions = (await admin.fetchTopicMetadata({ topics: [Topics.SupplierCommands] })).topics[0].partitions.length;
+    await admin.disconnect();
+    expect(partitions).toBeGreaterThan(1);
+    expect(txs.length).toBeLessThan(partitions); // not one transaction per partition
+    await r.stop();
+
+    // A poison in one partition fails the group transaction: the other partitions still commit, the poison is parked.
+    await send([poison, ...good.slice(24)]);
+    r = await run(group, handler);
+    await waitFor(async () => (await partitionsOf(good.map((e) => e.id))) === good.length, { timeoutMs: 30_000, message: 'every good message handled' });
+    await waitFor(() => dlq.seen.some((d) => d.value === JSON.stringify(poison)), { timeoutMs: 20_000, message: 'the poison parked' });
+    expect(await partitionsOf([poison.id])).toBe(0);
+    await Promise.all([r.stop(), dlq.stop(), producer.disconnect()]);
+  });
 });
 
 describe('service boot', () => {

@@ -40,6 +40,7 @@ export class LiveFeed implements OnModuleInit, BeforeApplicationShutdown {
       group: `ops-live.${hostname()}`,
       topics: [Topics.SagaEvents],
       ephemeral: true, // fan-out to browsers only: no inbox, no transaction
+      idle: () => this.listeners.size === 0, // nobody watching: not even decoded
       handle: async (env) => {
         const p = env.payload as SagaTransitioned;
         if (Date.parse(p.at) < this.startedAt - REPLAY_HORIZON_MS) return;

@@ -37,6 +37,8 @@ export interface ConsumerSpec {
    * transaction, failures logged and skipped instead of retried or parked.
    */
   ephemeral?: boolean;
+  /** Ephemeral consumers: while this says so (e.g. no browser is listening), messages are passed over undecoded. */
+  idle?: () => boolean;
 }
 
 /**
@@ -89,6 +91,7 @@ interface BatchCtx {
 }
 
 interface Decoded {
+  topic: string;
   message: KafkaMessage;
   envelope?: Envelope<object>;
   reason?: string;
@@ -104,6 +107,8 @@ interface Decoded {
 export class ConsumerRunner {
   private consumer?: Consumer;
   private stopping = false;
+  /** Partition batches waiting for the next group transaction. */
+  private group: { items: Decoded[]; resolve: (r: 'done' | 'failed' | 'failed-alone') => void }[] = [];
 
   constructor(
     private readonly kafka: Kafka,
@@ -139,6 +144,8 @@ export class ConsumerRunner {
       autoCommit: true,
       autoCommitInterval: 500,
       eachBatchAutoResolve: false,
+      // Partitions of a fetch handled at once share one group transaction (applyTogether). More than 6 made
+      // idle services busier and restarts slower (kafkajs walks every worker per fetch) for little gain.
       partitionsConsumedConcurrently: 6,
       eachBatch: (payload) => this.onBatch(payload),
     });
@@ -162,18 +169,58 @@ export class ConsumerRunner {
 
   private async onBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const started = process.hrtime.bigint();
+    if (this.spec.ephemeral && this.spec.idle?.() && batch.messages.length) {
+      resolveOffset(batch.messages[batch.messages.length - 1].offset);
+      return;
+    }
     const decoded: Decoded[] = batch.messages.map((message) => {
       const d = decodeMessage(batch.topic, message.value);
-      return d.ok ? { message, envelope: d.envelope } : { message, reason: d.reason };
+      return d.ok ? { topic: batch.topic, message, envelope: d.envelope } : { topic: batch.topic, message, reason: d.reason };
     });
 
     const ctx: BatchCtx = { topic: batch.topic, partition: batch.partition, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale };
     if (this.spec.ephemeral) await this.fanOut(ctx, decoded);
-    else await this.applyRange(ctx, decoded, true);
+    else {
+      const shared = await this.applyTogether(decoded);
+      if (shared === 'done') {
+        for (const d of decoded) if (!d.envelope) await this.deadLetter(ctx.topic, ctx.partition, d.message, d.reason!);
+        if (decoded.length) resolveOffset(decoded[decoded.length - 1].message.offset);
+      } else await this.applyRange(ctx, decoded, true, shared === 'failed-alone');
+    }
     if (!isRunning() || isStale()) return;
     await commitOffsetsIfNecessary();
     await heartbeat();
     this.metrics.handleSeconds.observe({ topic: batch.topic }, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+
+  /**
+   * Group commit: kafkajs hands a fetch's partitions to concurrent `eachBatch`
+   * calls, and fetches again only when all are done. Those that arrive in the
+   * same turn of the event loop are applied in one transaction (each
+   * partition's messages stay in order; partitions are independent), so a
+   * fetch costs one commit, not one per partition. If that transaction fails,
+   * each partition's batch goes its own way (applyRange).
+   */
+  private applyTogether(items: Decoded[]): Promise<'done' | 'failed' | 'failed-alone'> {
+    if (!items.some((d) => d.envelope)) return Promise.resolve('failed-alone'); // nothing to apply: applyRange parks the invalid ones
+    return new Promise((resolve) => {
+      this.group.push({ items, resolve });
+      if (this.group.length === 1) setImmediate(() => void this.flushGroup());
+    });
+  }
+
+  private async flushGroup(): Promise<void> {
+    const members = this.group;
+    this.group = [];
+    const valid = members.flatMap((g) => g.items.filter((d) => d.envelope));
+    try {
+      await this.ds.transaction((manager) => this.applyAll(manager, valid));
+      this.afterCommit();
+      for (const g of members) g.resolve('done');
+    } catch (err) {
+      this.log.debug({ err: String(err?.message ?? err), partitions: members.length, messages: valid.length }, 'group transaction failed; partition by partition');
+      for (const g of members) g.resolve(members.length === 1 ? 'failed-alone' : 'failed');
+    }
   }
 
   /**
@@ -183,7 +230,7 @@ export class ConsumerRunner {
    * costs about 2·log2(n) failed transactions, not n single-message ones.
    * Returns false when the consumer lost the partition midway (the rest is left to its new owner).
    */
-  private async applyRange(ctx: BatchCtx, items: Decoded[], whole = false): Promise<boolean> {
+  private async applyRange(ctx: BatchCtx, items: Decoded[], whole = false, wholeFailed = false): Promise<boolean> {
     if (!items.length) return true;
     if (!ctx.isRunning() || ctx.isStale()) return false;
     const valid = items.filter((d) => d.envelope);
@@ -193,15 +240,15 @@ export class ConsumerRunner {
       await this.applyOne(ctx.topic, ctx.partition, items[0], ctx.heartbeat, ctx.isRunning);
     } else {
       let done = false;
-      if (valid.length) {
+      if (valid.length && !wholeFailed) {
         try {
-          await this.ds.transaction((manager) => this.applyAll(manager, ctx.topic, valid));
+          await this.ds.transaction((manager) => this.applyAll(manager, valid));
           done = true;
           this.afterCommit();
         } catch (err) {
           this.log.debug({ err: String(err?.message ?? err), topic: ctx.topic, messages: valid.length }, 'batch failed; splitting it');
         }
-      } else done = true;
+      } else if (!valid.length) done = true;
       if (!done) {
         const half = Math.ceil(items.length / 2);
         return (await this.applyRange(ctx, items.slice(0, half))) && this.applyRange(ctx, items.slice(half));
@@ -232,7 +279,7 @@ export class ConsumerRunner {
   }
 
   /** Dedupes through the inbox, then handles the new messages, in the caller's transaction. */
-  private async applyAll(manager: EntityManager, topic: string, items: Decoded[]): Promise<void> {
+  private async applyAll(manager: EntityManager, items: Decoded[]): Promise<void> {
     const ids = items.map((d) => d.envelope!.id);
     const fresh: { message_id: string }[] = await manager.query(
       `INSERT INTO inbox (consumer, message_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING message_id`,
@@ -249,6 +296,7 @@ export class ConsumerRunner {
     await BatchScope.run(manager, items.filter((_, i) => isNew[i]).map((d) => d.envelope!), async () => {
       for (const [i, d] of items.entries()) {
         const env = d.envelope!;
+        const topic = d.topic;
         const sagaId = (env.payload as { sagaId?: string }).sagaId; // most payloads name their saga: logged so a case can be followed by saga id too
         const line = { topic, type: env.type, messageId: env.id, returnId: env.returnId, sagaId, tenantId: env.tenantId, correlationId: env.correlationId };
         if (!isNew[i]) {
@@ -268,7 +316,7 @@ export class ConsumerRunner {
     const maxAttempts = this.spec.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.ds.transaction((manager) => this.applyAll(manager, topic, [d]));
+        await this.ds.transaction((manager) => this.applyAll(manager, [d]));
         this.afterCommit();
         return;
       } catch (err) {

@@ -119,7 +119,9 @@ export class OutboxRelay {
         failures++;
         this.log.warn({ err: String(err?.message ?? err), failures }, 'outbox relay pass failed; retrying');
         this.active = false;
-        await this.release();
+        // Destroy the connection rather than pool it: it holds the session advisory lock, and a pooled
+        // connection would keep holding it, leaving this relay (and every other) standing by for good.
+        await this.release(true);
         await this.sleep(Math.min(100 * 2 ** failures, 5000));
       }
     }
@@ -145,11 +147,16 @@ export class OutboxRelay {
     this.wake?.();
   };
 
-  private async release(): Promise<void> {
+  private async release(destroy = false): Promise<void> {
     const runner = this.runner;
     this.runner = undefined;
     if (!runner) return;
     (runner as unknown as { databaseConnection?: import('pg').PoolClient }).databaseConnection?.removeListener('notification', this.onNotification);
+    if (destroy) {
+      // pg-pool closes a client released with an error; the session (and its lock) ends with it.
+      await (runner as unknown as { releasePostgresConnection(err: Error): Promise<void> }).releasePostgresConnection(new Error('outbox relay reset')).catch(() => undefined);
+      return;
+    }
     await runner.query('UNLISTEN *').catch(() => undefined);
     await runner.release().catch(() => undefined);
   }
