@@ -144,9 +144,9 @@ export class ConsumerRunner {
       autoCommit: true,
       autoCommitInterval: 500,
       eachBatchAutoResolve: false,
-      // Partitions of a fetch handled at once share one group transaction (applyTogether). More than 6 made
-      // idle services busier and restarts slower (kafkajs walks every worker per fetch) for little gain.
-      partitionsConsumedConcurrently: 6,
+      // Partitions of a fetch handled at once share one group transaction (applyTogether): room for
+      // six per topic, so a fetch across all of a consumer's topics commits together.
+      partitionsConsumedConcurrently: Math.min(64, 6 * this.spec.topics.length),
       eachBatch: (payload) => this.onBatch(payload),
     });
   }
