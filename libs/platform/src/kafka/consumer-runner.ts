@@ -182,10 +182,8 @@ export class ConsumerRunner {
     if (this.spec.ephemeral) await this.fanOut(ctx, decoded);
     else {
       const shared = await this.applyTogether(decoded);
-      if (shared === 'done') {
-        for (const d of decoded) if (!d.envelope) await this.deadLetter(ctx.topic, ctx.partition, d.message, d.reason!);
-        if (decoded.length) resolveOffset(decoded[decoded.length - 1].message.offset);
-      } else await this.applyRange(ctx, decoded, true, shared === 'failed-alone');
+      if (shared === 'done') await this.settle(ctx, decoded, true);
+      else await this.applyRange(ctx, decoded, true, shared === 'failed-alone');
     }
     if (!isRunning() || isStale()) return;
     await commitOffsetsIfNecessary();
@@ -234,13 +232,11 @@ export class ConsumerRunner {
     if (!items.length) return true;
     if (!ctx.isRunning() || ctx.isStale()) return false;
     const valid = items.filter((d) => d.envelope);
-    if (items.length === 1 && !valid.length) {
-      await this.deadLetter(ctx.topic, ctx.partition, items[0].message, items[0].reason!);
-    } else if (items.length === 1) {
+    if (valid.length === 1 && items.length === 1) {
       await this.applyOne(ctx.topic, ctx.partition, items[0], ctx.heartbeat, ctx.isRunning);
-    } else {
+    } else if (valid.length) {
       let done = false;
-      if (valid.length && !wholeFailed) {
+      if (!wholeFailed) {
         try {
           await this.ds.transaction((manager) => this.applyAll(manager, valid));
           done = true;
@@ -248,17 +244,22 @@ export class ConsumerRunner {
         } catch (err) {
           this.log.debug({ err: String(err?.message ?? err), topic: ctx.topic, messages: valid.length }, 'batch failed; splitting it');
         }
-      } else if (!valid.length) done = true;
+      }
       if (!done) {
         const half = Math.ceil(items.length / 2);
         return (await this.applyRange(ctx, items.slice(0, half))) && this.applyRange(ctx, items.slice(half));
       }
-      for (const d of items) if (!d.envelope) await this.deadLetter(ctx.topic, ctx.partition, d.message, d.reason!);
     }
+    await this.settle(ctx, items, whole);
+    return true;
+  }
+
+  /** After `items` were applied (or skipped): parks the invalid ones, moves the offset past them. */
+  private async settle(ctx: BatchCtx, items: Decoded[], whole: boolean): Promise<void> {
+    for (const d of items) if (!d.envelope) await this.deadLetter(ctx.topic, ctx.partition, d.message, d.reason!);
     ctx.resolveOffset(items[items.length - 1].message.offset);
     // Split batches are slow: commit as we go, so a rebalance midway redoes little.
     if (!whole) await ctx.commitOffsetsIfNecessary();
-    return true;
   }
 
   /** Ephemeral consumers (e.g. a live feed): no inbox, no transaction; a message that fails is logged and skipped. */
@@ -323,7 +324,6 @@ export class ConsumerRunner {
         const transient = isTransientInfraError(err);
         const permanent = err instanceof PermanentMessageError;
         if (permanent || (!transient && attempt >= maxAttempts)) {
-          this.metrics.consumed.inc({ topic, result: 'dead_letter' });
           await this.deadLetter(topic, partition, d.message, `${permanent ? 'rejected' : `failed ${attempt} times`}: ${err?.message ?? err}`);
           await this.markParked(d.envelope!.id);
           return;

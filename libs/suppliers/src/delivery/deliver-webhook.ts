@@ -43,9 +43,17 @@ export async function scheduleDelivery(m: EntityManager, deliveryId: string, at:
   await TaskQueue.schedule(m, WEBHOOK_QUEUE, deliveryId, at, { deliveryId, correlationId });
 }
 
-/** Makes sure the supplier's endpoint has a health row (ACTIVE until proven otherwise). */
-export async function ensureEndpoint(m: EntityManager, supplierId: string, tenantId: string): Promise<void> {
-  await m.query(`INSERT INTO webhook_endpoints (supplier_id, tenant_id) VALUES ($1, $2) ON CONFLICT (supplier_id) DO NOTHING`, [supplierId, tenantId]);
+/**
+ * Makes sure the supplier's endpoint has a health row (ACTIVE until proven
+ * otherwise) and locks it for the caller's transaction, in one statement.
+ */
+export async function lockEndpoint(m: EntityManager, supplierId: string, tenantId: string): Promise<EndpointHealth> {
+  const [row] = await m.query(
+    `INSERT INTO webhook_endpoints (supplier_id, tenant_id) VALUES ($1, $2) ON CONFLICT (supplier_id) DO UPDATE SET supplier_id = EXCLUDED.supplier_id
+     RETURNING status, failing_since`,
+    [supplierId, tenantId],
+  );
+  return { status: row.status, failingSince: row.failing_since ? new Date(row.failing_since) : null };
 }
 
 export function payloadTooLarge(body: string): string | undefined {
@@ -164,17 +172,12 @@ export class DeliverWebhook {
   private async recordHealth(m: EntityManager, d: DeliveryRow, result: SendResult, now: Date) {
     // A success on a healthy endpoint that succeeded a moment ago changes nothing worth a locked write
     // (every delivery to a busy supplier would queue on its one row).
+    const outcome = result.ok ? ({ kind: 'delivered' } as const) : ({ kind: 'failed', status: result.status } as const);
+    const disableAfterMs = this.config.WEBHOOK_DISABLE_AFTER_DAYS * DAY_MS;
     if (result.ok && d.endpoint_status === 'ACTIVE' && !d.failing_since && d.last_success_at && now.getTime() - new Date(d.last_success_at).getTime() < HEALTHY_REFRESH_MS) {
-      return { next: { status: 'ACTIVE' as const, failingSince: null }, disabledBecause: undefined };
+      return afterAttempt({ status: 'ACTIVE', failingSince: null }, outcome, now, disableAfterMs);
     }
-    // Made sure of and locked in one statement.
-    const [row] = await m.query(
-      `INSERT INTO webhook_endpoints (supplier_id, tenant_id) VALUES ($1, $2) ON CONFLICT (supplier_id) DO UPDATE SET supplier_id = EXCLUDED.supplier_id
-       RETURNING status, failing_since`,
-      [d.supplier_id, d.tenant_id],
-    );
-    const current: EndpointHealth = { status: row.status, failingSince: row.failing_since ? new Date(row.failing_since) : null };
-    const change = afterAttempt(current, result.ok ? { kind: 'delivered' } : { kind: 'failed', status: result.status }, now, this.config.WEBHOOK_DISABLE_AFTER_DAYS * DAY_MS);
+    const change = afterAttempt(await lockEndpoint(m, d.supplier_id, d.tenant_id), outcome, now, disableAfterMs);
     await m.query(
       `UPDATE webhook_endpoints SET status = $2, failing_since = $3, updated_at = now(),
          last_success_at = CASE WHEN $4 THEN $5 ELSE last_success_at END,

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { EnableSupplierEndpoint, Envelope, RedeliverFailedWebhooks, RedeliverWebhook } from '@app/contracts';
 import { Clock, LOGGER, TaskScheduler } from '@app/platform';
-import { ensureEndpoint, scheduleDelivery } from '../delivery/deliver-webhook';
+import { lockEndpoint, scheduleDelivery } from '../delivery/deliver-webhook';
 
 /**
  * Ops actions on a supplier's webhooks, applied in the consumer's transaction.
@@ -29,7 +29,7 @@ export class WebhookOps {
   async enable(m: EntityManager, env: Envelope<EnableSupplierEndpoint>): Promise<void> {
     const { supplierId, actor } = env.payload;
     const now = this.clock.now();
-    await ensureEndpoint(m, supplierId, env.tenantId);
+    await lockEndpoint(m, supplierId, env.tenantId); // serialises with delivery attempts recording health
     const rows = await m.query(
       `UPDATE webhook_endpoints SET status = 'ACTIVE', failing_since = NULL, disabled_at = NULL, disabled_reason = NULL, updated_at = now()
        WHERE supplier_id = $1 AND tenant_id = $2 AND status = 'DISABLED' RETURNING supplier_id`,
