@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole system locally: Postgres (started if needed), the Kafka-protocol
-# mock broker, a fake Shopify / SMTP sink / demo supplier, all five services;
+# Runs the whole system locally: Postgres (started if needed), Apache Kafka
+# (infra/kafka/kafka.sh, jars fetched by Maven on the first run), a fake Shopify / SMTP sink / demo supplier, all five services;
 # then plays a demo return through and prints where to watch it.
 # Ctrl-C stops everything. `--exit-after-demo` stops after the demo (smoke test).
 set -euo pipefail
@@ -11,17 +11,20 @@ RUN=.run; mkdir -p "$RUN/logs"
 bash scripts/ensure-postgres.sh
 DB=${DB_NAME:-returns}
 psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep -q 1 || psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $DB"
-bash infra/kafka-mock/build.sh >/dev/null
 npm run -s build
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+stop_kafka() { :; }
+# Services first, then the broker they talk to.
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; stop_kafka; }
 trap cleanup EXIT INT TERM
 
-node node_modules/.bin/ts-node --transpile-only libs/testing/src/kafka-mock.ts > "$RUN/logs/kafka.log" 2>&1 & pids+=($!)
-for _ in $(seq 1 100); do grep -q '^BOOTSTRAP=' "$RUN/logs/kafka.log" && break; sleep 0.1; done
+# Apache Kafka, one KRaft node on KAFKA_PORT (default 9092), its data kept in .run/kafka between runs.
+KAFKA_PORT=${KAFKA_PORT:-9092}
+bash infra/kafka/kafka.sh start --dir "$RUN/kafka" --port "$KAFKA_PORT" > "$RUN/logs/kafka.log" 2>&1 \
+  || { echo "Kafka did not start"; cat "$RUN/logs/kafka.log"; exit 1; }
+stop_kafka() { bash infra/kafka/kafka.sh stop --dir "$RUN/kafka" >/dev/null 2>&1 || true; }
 BOOTSTRAP=$(grep '^BOOTSTRAP=' "$RUN/logs/kafka.log" | head -1 | cut -d= -f2)
-[ -n "$BOOTSTRAP" ] || { echo "mock broker did not start"; cat "$RUN/logs/kafka.log"; exit 1; }
 
 node node_modules/.bin/ts-node --transpile-only scripts/local/world.ts > "$RUN/logs/world.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 100); do grep -q '^READY' "$RUN/logs/world.log" && break; sleep 0.1; done

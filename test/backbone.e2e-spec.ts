@@ -6,16 +6,15 @@ import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { buildEnvelope, Envelope, Topics } from '@app/contracts';
 import { ConsumerRunner, dataSourceOptions, Metrics, PermanentMessageError, runMigrations } from '@app/platform';
-import { createTestDatabase, KafkaMock, startKafkaMock, TestDatabase, waitFor } from '@app/testing';
+import { createTestDatabase, startTestKafka, TestDatabase, TestKafka, waitFor } from '@app/testing';
 
 /**
- * The consumer side of the backbone against real Postgres and the Kafka-protocol
- * broker: validation to the dead-letter topic, inbox dedupe, poison messages,
+ * The consumer side of the backbone against real Postgres and Apache Kafka: validation to the dead-letter topic, inbox dedupe, poison messages,
  * one JSON log line per handled message.
  */
 describe('backbone: consumer runner', () => {
   let db: TestDatabase;
-  let kafka: KafkaMock;
+  let kafka: TestKafka;
   let ds: DataSource;
   let client: Kafka;
   const lines: Record<string, unknown>[] = [];
@@ -27,7 +26,7 @@ describe('backbone: consumer runner', () => {
   }));
 
   beforeAll(async () => {
-    [db, kafka] = await Promise.all([createTestDatabase(), startKafkaMock()]);
+    [db, kafka] = await Promise.all([createTestDatabase(), startTestKafka()]);
     ds = new DataSource(dataSourceOptions(db.url));
     await ds.initialize();
     await runMigrations(ds);

@@ -273,9 +273,13 @@ static void load_manifest(const char *path) {
                 if (!name)
                         continue;
                 parts = strtok_r(NULL, " \t\r\n", &save);
+                /* replication and min.insync (columns 3, 4) are for a real
+                 * cluster: the mock replicates to min(brokers, 3) anyway. */
+                (void)strtok_r(NULL, " \t\r\n", &save);
+                (void)strtok_r(NULL, " \t\r\n", &save);
                 extra = strtok_r(NULL, " \t\r\n", &save);
                 if (!parts || extra || parse_long(parts, 1, 100000, &n))
-                        die("%s:%d: expected \"<topic> <partitions>\"", path,
+                        die("%s:%d: expected \"<topic> <partitions> [<replication> <min.insync>]\"", path,
                             lineno);
                 err = create_topic(name, (int)n);
                 if (err)

@@ -13,6 +13,10 @@ import { reportFigures } from './support/figures';
  * not restart a consumer after a non-retriable error: that instance kept
  * serving HTTP and consumed nothing. The consumer runner now starts a new
  * consumer; here the broker fails the join that way on purpose.
+ *
+ * This test alone keeps the librdkafka mock broker: it needs the mock's fault
+ * API to fail one SyncGroup with a chosen error code, which a real broker
+ * cannot be told to do (docs/adr/008-real-kafka.md).
  */
 describe('fault: a consumer crashes on a non-retriable broker error', () => {
   let db: TestDatabase;

@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { Clock, configureHttp, ManualClock, PlatformConfig, TaskScheduler } from '@app/platform';
 import { NotificationsConfig } from '@app/notifications';
 import { SuppliersConfig } from '@app/suppliers';
-import { createTestDatabase, FakeShopify, KafkaMock, SmtpSink, startKafkaMock, SupplierReceiver, TestDatabase, waitFor } from '@app/testing';
+import { createTestDatabase, FakeShopify, SmtpSink, startTestKafka, SupplierReceiver, TestDatabase, TestKafka, waitFor } from '@app/testing';
 import { ApiModule } from '../../apps/api/src/app.module';
 import { setupOpenApi } from '../../apps/api/src/openapi';
 import { NotificationsAppModule } from '../../apps/notifications/src/app.module';
@@ -19,7 +19,7 @@ export const SERVICES: ServiceName[] = ['api', 'orchestrator', 'suppliers', 'ref
 
 export interface System {
   db: TestDatabase;
-  kafka: KafkaMock;
+  kafka: TestKafka;
   shop: FakeShopify;
   smtp: SmtpSink;
   supplier: SupplierReceiver;
@@ -36,15 +36,22 @@ export interface System {
 }
 
 /**
- * The whole system in one Jest process: real Postgres (a fresh database), the
- * Kafka-protocol mock broker (its own instance), all five services as Nest apps
+ * The whole system in one Jest process: real Postgres (a fresh database),
+ * Apache Kafka (a one-node KRaft cluster of its own; TEST_KAFKA=mock for the
+ * librdkafka mock), all five services as Nest apps
  * each with its own consumer group, and the outside world as real loopback
  * servers (Shopify, SMTP, a supplier's webhook endpoint).
  */
-export async function startSystem(opts: { services?: ServiceName[]; /** per-service config overrides, e.g. a short webhook timeout */ config?: Partial<Record<ServiceName, Record<string, unknown>>> } = {}): Promise<System> {
+export async function startSystem(opts: {
+  services?: ServiceName[];
+  /** per-service config overrides, e.g. a short webhook timeout */
+  config?: Partial<Record<ServiceName, Record<string, unknown>>>;
+  /** Kafka nodes; default 1. With 3, topics get 3 copies and min.insync.replicas 2. */
+  kafkaNodes?: number;
+} = {}): Promise<System> {
   const [db, kafka, shop, smtp, supplier] = await Promise.all([
     createTestDatabase(),
-    startKafkaMock(),
+    startTestKafka({ nodes: opts.kafkaNodes }),
     new FakeShopify().start(),
     new SmtpSink().start(),
     new SupplierReceiver().start(),
@@ -56,6 +63,7 @@ export async function startSystem(opts: { services?: ServiceName[]; /** per-serv
     DATABASE_URL: db.url,
     KAFKA_BROKERS: kafka.bootstrap,
     KAFKA_GROUP_PREFIX: 'test',
+    KAFKA_IDEMPOTENT: process.env.TEST_KAFKA === 'mock' ? 'false' : 'true',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     POLL_INTERVAL_MS: 20,
   };
@@ -95,7 +103,7 @@ export async function startSystem(opts: { services?: ServiceName[]; /** per-serv
   // api first: the others need its URL (callbacks) and it runs the migrations.
   const wanted = opts.services ?? SERVICES;
   if (wanted.includes('api')) await startService('api');
-  // In parallel: each consumer group's first join costs the mock broker ~3 s.
+  // In parallel: each consumer group's first join takes a moment.
   await Promise.all(wanted.filter((s) => s !== 'api').map((name) => startService(name)));
 
   const http = axios.create({ validateStatus: () => true });

@@ -22,6 +22,10 @@ export type TopicName = (typeof Topics)[keyof typeof Topics];
 export interface TopicSpec {
   name: string;
   partitions: number;
+  /** Copies on a cluster of 3 or more (capped by the cluster's size). */
+  replication: number;
+  /** min.insync.replicas, capped by the replication a cluster can give. */
+  minInsync: number;
 }
 
 /** infra/kafka/topics.manifest, found upwards from here (works from src/ and dist/). */
@@ -33,14 +37,14 @@ export function manifestPath(from = __dirname): string {
   }
 }
 
-/** Parses the manifest: `name partitions` per line, `#` comments. */
+/** Parses the manifest: `name partitions replication min.insync` per line, `#` comments. */
 export function readTopicManifest(path = process.env.TOPIC_MANIFEST ?? manifestPath()): TopicSpec[] {
   return readFileSync(path, 'utf8')
     .split('\n')
     .map((l) => l.replace(/#.*/, '').trim())
     .filter(Boolean)
     .map((l) => {
-      const [name, partitions] = l.split(/\s+/);
-      return { name, partitions: Number(partitions) };
+      const [name, partitions, replication = '1', minInsync = '1'] = l.split(/\s+/);
+      return { name, partitions: Number(partitions), replication: Number(replication), minInsync: Number(minInsync) };
     });
 }

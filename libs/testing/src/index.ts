@@ -1,3 +1,4 @@
 export * from './fakes';
 export * from './database';
 export * from './kafka-mock';
+export * from './kafka-cluster';

@@ -2,7 +2,7 @@ import * as http from 'http';
 import * as path from 'path';
 import axios, { AxiosInstance } from 'axios';
 import { Pool } from 'pg';
-import { createTestDatabase, FakeShopify, KafkaMock, SmtpSink, startKafkaMock, SupplierReceiver, TestDatabase } from '@app/testing';
+import { createTestDatabase, FakeShopify, KafkaCluster, SmtpSink, startTestKafka, SupplierReceiver, TestDatabase, TestKafka } from '@app/testing';
 import { REPO } from './build';
 import { ensureProcBuild, freePort, SERVICES, ServiceName, ServiceProcess } from './processes';
 
@@ -21,11 +21,14 @@ export interface ProcSystemOptions {
   nodeArgs?: string[];
   /** Use this database instead of a fresh one (it is then not dropped). */
   databaseUrl?: string;
+  /** Kafka nodes (each broker and controller); default 1. With 3, topics get 3 copies and min.insync 2. */
+  kafkaNodes?: number;
 }
 
 export interface ProcSystem {
   db: TestDatabase;
-  kafka: KafkaMock;
+  /** Apache Kafka (a KafkaCluster), or the librdkafka mock with TEST_KAFKA=mock. */
+  kafka: TestKafka & Partial<Pick<KafkaCluster, 'leaderOf' | 'running' | 'nodes'>>;
   shop: FakeShopify;
   smtp: SmtpSink;
   supplier: SupplierReceiver;
@@ -37,19 +40,21 @@ export interface ProcSystem {
   sql<T = Record<string, unknown>>(q: string, params?: unknown[]): Promise<T[]>;
   /** Starts the instances not running (e.g. after a kill) and waits until they listen. */
   startMissing(): Promise<void>;
+  /** Starts one more instance of a service (a new member of its consumer groups) and waits until it listens. */
+  addInstance(service: ServiceName): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
 
 /**
  * The whole system with every service as its own OS process (see
- * ServiceProcess), against a fresh database, its own mock broker and the
+ * ServiceProcess), against a fresh database, its own Kafka cluster and the
  * loopback fakes, which live in the calling process.
  */
 export async function startProcSystem(opts: ProcSystemOptions = {}): Promise<ProcSystem> {
   ensureProcBuild();
   const [db, kafka, shop, smtp, supplier] = await Promise.all([
     opts.databaseUrl ? Promise.resolve({ name: '', url: opts.databaseUrl, drop: async () => undefined }) : createTestDatabase(),
-    startKafkaMock(),
+    startTestKafka({ nodes: opts.kafkaNodes }),
     new FakeShopify().start(),
     new SmtpSink().start(),
     new SupplierReceiver().start(),
@@ -64,8 +69,9 @@ export async function startProcSystem(opts: ProcSystemOptions = {}): Promise<Pro
     KAFKA_GROUP_PREFIX: 'procs',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     POLL_INTERVAL_MS: '20',
-    KAFKA_SESSION_TIMEOUT_MS: '6000', // a killed member's partitions move after 6 s (the mock's rejoin then takes 5 s)
-    KAFKA_FETCH_MAX_WAIT_MS: '20', // the mock broker answers an empty fetch only after this wait
+    KAFKA_SESSION_TIMEOUT_MS: '6000', // a killed member's partitions move after 6 s
+    KAFKA_FETCH_MAX_WAIT_MS: '20', // the mock broker answers an empty fetch only after this wait (Kafka at once)
+    KAFKA_IDEMPOTENT: process.env.TEST_KAFKA === 'mock' ? 'false' : 'true',
     PUBLIC_API_URL: apiUrl,
     WEBHOOK_ALLOW_HOSTS: '127.0.0.1,localhost',
     SMTP_HOST: '127.0.0.1',
@@ -101,6 +107,14 @@ export async function startProcSystem(opts: ProcSystemOptions = {}): Promise<Pro
     instances: (service) => procs.filter((p) => p.service === service),
     sql: async <T>(q: string, params?: unknown[]) => (await pool.query(q, params as unknown[])).rows as T[],
     startMissing,
+    addInstance: async (service) => {
+      const instance = procs.filter((x) => x.service === service).length + 1;
+      const p = new ServiceProcess(service, instance, await freePort(), { ...base, ...opts.serviceEnv?.[service] }, path.join(logDir, `${service}-${instance}.log`), opts.nodeArgs);
+      procs.push(p);
+      p.start();
+      await p.waitReady();
+      return p;
+    },
     stop: async () => {
       await Promise.all(procs.map((p) => p.kill('SIGTERM', 5_000).catch(() => undefined)));
       agent.destroy();

@@ -39,6 +39,15 @@ export class PlatformConfig {
   KAFKA_FETCH_MAX_WAIT_MS: number = 100;
 
   /**
+   * The idempotent producer (on by default): the broker drops a batch the
+   * producer retried after it was already written, and keeps each partition's
+   * order across retries. Off only for the librdkafka mock broker, which cannot
+   * give a producer id (docs/adr/008-real-kafka.md).
+   */
+  @IsIn(['true', 'false'])
+  KAFKA_IDEMPOTENT: string = 'true';
+
+  /**
    * How long a claimed task is reserved for the instance running it; a crashed
    * instance's tasks come back after this. Must exceed the longest handler (HTTP timeouts).
    */

@@ -41,12 +41,23 @@ export class Messaging implements OnApplicationBootstrap, BeforeApplicationShutd
       logLevel: logLevel.WARN,
       logCreator: () => ({ level, log }) => {
         const { message, ...extra } = log;
+        // Bounded retries are deliberate (a send must fail so shutdown and the relay's own retry work); the outbox
+        // resends and the inbox dedupes, so kafkajs' warning about idempotence guarantees is noise here.
+        if (message.startsWith('Limiting retries for the idempotent producer')) return;
         if (level <= logLevel.ERROR) kafkaLog.error(extra, message);
         else kafkaLog.warn(extra, message);
       },
     });
-    // At-least-once on purpose: no idempotent/transactional producer (ADR 001).
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: false, createPartitioner: Partitioners.DefaultPartitioner });
+    // acks=all on every send (relay and dead-letter). The idempotent producer stops the broker from writing a
+    // retried batch twice within this producer's life; across restarts the outbox resends and the inbox dedupes
+    // (ADR 001, ADR 008). No transactions: our effects live in Postgres and HTTP, not in Kafka.
+    const idempotent = config.KAFKA_IDEMPOTENT !== 'false';
+    this.producer = this.kafka.producer({
+      allowAutoTopicCreation: false,
+      idempotent,
+      maxInFlightRequests: idempotent ? 1 : undefined,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.relay = new OutboxRelay(ds, this.producer, service, log.child({ component: 'outbox-relay' }), metrics, {
       batchSize: config.OUTBOX_BATCH_SIZE,
       pollMs: config.POLL_INTERVAL_MS,
