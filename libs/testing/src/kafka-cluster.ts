@@ -47,6 +47,8 @@ export interface KafkaCluster extends TestKafka {
   leaderOf(topic: string, partition: number): Promise<number>;
   /** Nodes whose JVM is running. */
   running(): Promise<number[]>;
+  /** The running nodes' JVM process ids (CPU accounting). */
+  pids(): number[];
 }
 
 export interface KafkaClusterOptions {
@@ -125,6 +127,7 @@ export async function startKafka(opts: KafkaClusterOptions = {}): Promise<KafkaC
       await Promise.all((id === -1 ? all.filter((n) => !alive(n)) : [id]).map((n) => launcher('up', '--node', String(n))));
     },
     running: async () => all.filter(alive),
+    pids: () => all.filter(alive).map((n) => pidOf(n)!),
     leaderOf: async (topic, partition) => {
       const admin = new Kafka({ clientId: 'kafka-cluster', brokers: all.filter(alive).map((n) => brokers[n - 1]), logLevel: logLevel.NOTHING }).admin();
       await admin.connect();

@@ -28,7 +28,7 @@ export interface ProcSystemOptions {
 export interface ProcSystem {
   db: TestDatabase;
   /** Apache Kafka (a KafkaCluster), or the librdkafka mock with TEST_KAFKA=mock. */
-  kafka: TestKafka & Partial<Pick<KafkaCluster, 'leaderOf' | 'running' | 'nodes'>>;
+  kafka: TestKafka & Partial<Pick<KafkaCluster, 'leaderOf' | 'running' | 'nodes' | 'pids'>>;
   shop: FakeShopify;
   smtp: SmtpSink;
   supplier: SupplierReceiver;
