@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -d node_modules ] || npm ci
 bash scripts/ensure-postgres.sh
-bash infra/kafka-mock/build.sh >/dev/null
+bash infra/kafka/kafka.sh fetch >/dev/null
+bash infra/kafka-mock/build.sh >/dev/null  # consumer-crash needs the mock's fault API
 rm -f test-artifacts/faults/figures.json
 npx jest --selectProjects e2e --runInBand --forceExit test/faults "$@"
 npx ts-node -T test/faults/support/docs.ts faults
