@@ -8,7 +8,10 @@
  * The one topic script: kafka.sh runs it for local runs, tests and the bench,
  * and docker-compose's kafka-init step runs it in the app image.
  *
- *   node infra/kafka/create-topics.js --brokers host:port[,...] [--expect-brokers N] [--manifest PATH]
+ *   node infra/kafka/create-topics.js --brokers host:port[,...] [--expect-brokers N] [--manifest PATH] [--wait-only]
+ *
+ * --wait-only creates nothing: it waits until N brokers are registered and every
+ * manifest topic's partitions have a leader (kafka.sh uses it after restarting a node).
  *
  * Replication factor and min.insync.replicas are the manifest's, capped by the
  * cluster's size: a one-node cluster gets 1 and 1, three nodes get 3 and 2.
@@ -20,9 +23,12 @@ const path = require('node:path');
 const { Kafka, logLevel } = require('kafkajs');
 
 function args(argv) {
-  const out = { manifest: process.env.TOPIC_MANIFEST || path.join(__dirname, 'topics.manifest'), expectBrokers: 1, brokers: process.env.KAFKA_BROKERS };
+  const out = { manifest: process.env.TOPIC_MANIFEST || path.join(__dirname, 'topics.manifest'), expectBrokers: 1, brokers: process.env.KAFKA_BROKERS, waitOnly: false };
   for (let i = 0; i < argv.length; i += 2) {
-    if (argv[i] === '--brokers') out.brokers = argv[i + 1];
+    if (argv[i] === '--wait-only') {
+      out.waitOnly = true;
+      i--;
+    } else if (argv[i] === '--brokers') out.brokers = argv[i + 1];
     else if (argv[i] === '--expect-brokers') out.expectBrokers = Number(argv[i + 1]);
     else if (argv[i] === '--manifest') out.manifest = argv[i + 1];
     else throw new Error(`unknown option ${argv[i]}`);
@@ -73,7 +79,7 @@ async function main() {
   });
 
   const existing = new Set(await admin.listTopics());
-  const missing = want.filter((t) => !existing.has(t.name));
+  const missing = opts.waitOnly ? [] : want.filter((t) => !existing.has(t.name));
   if (missing.length) {
     await admin.createTopics({
       waitForLeaders: true,
@@ -86,7 +92,7 @@ async function main() {
     });
   }
   const present = want.filter((t) => existing.has(t.name));
-  if (present.length) {
+  if (present.length && !opts.waitOnly) {
     const meta = await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) });
     const grow = present.filter((t) => meta.topics.find((m) => m.name === t.name).partitions.length < t.partitions);
     if (grow.length) await admin.createPartitions({ topicPartitions: grow.map((t) => ({ topic: t.name, count: t.partitions })) });
@@ -94,13 +100,15 @@ async function main() {
     await admin.alterConfigs({ validateOnly: false, resources: present.map((t) => ({ type: 2, name: t.name, configEntries: [{ name: 'min.insync.replicas', value: String(t.minInsync) }] })) });
   }
   // Every partition has a leader before anyone produces.
+  const names = want.map((t) => t.name).filter((n) => !opts.waitOnly || existing.has(n));
   for (;;) {
-    const meta = await admin.fetchTopicMetadata({ topics: want.map((t) => t.name) });
+    const meta = await admin.fetchTopicMetadata({ topics: names }).catch(() => ({ topics: [{ partitions: [{ leader: -1 }] }] }));
     if (meta.topics.every((t) => t.partitions.every((p) => p.leader >= 0))) break;
     if (Date.now() > deadline) throw new Error('some partitions have no leader after 90 s');
     await sleep(200);
   }
   await admin.disconnect();
+  if (opts.waitOnly) return console.error(`cluster of ${size} ready: every partition has a leader`);
   console.error(`topics: ${missing.length} created, ${present.length} already there (replication ${Math.min(...want.map((t) => t.replication))}, cluster of ${size})`);
 }
 

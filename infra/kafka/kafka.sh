@@ -9,7 +9,7 @@
 #                                       Safe to run again: running nodes are left alone.
 #   kafka.sh stop  [--dir D]            SIGTERM every node (controlled shutdown), wait
 #   kafka.sh kill  [--dir D] --node I   SIGKILL node I (a crash)
-#   kafka.sh up    [--dir D] --node I   start node I again, wait until it serves
+#   kafka.sh up    [--dir D] --node I   start node I again, wait until it serves (every partition led)
 #   kafka.sh status [--dir D]           one line per node: id, port, running|down
 #
 # start options:
@@ -226,6 +226,9 @@ case "$cmd" in
   up)
     parse "$@"; [ -n "$NODE" ] || die "up needs --node"
     fetch; start_node "$NODE"; wait_port "$NODE"
+    # Serving means more than an open port: registered with the controller, and every partition led again.
+    up=""; n=0; for i in $(seq 1 "$CLUSTER_NODES"); do pid_of "$i" >/dev/null && { up+="${up:+,}127.0.0.1:$(broker_port "$i")"; n=$((n + 1)); }; done
+    node "$HERE/create-topics.js" --brokers "$up" --expect-brokers "$n" --wait-only >&2 || die "node $NODE did not become ready"
     ;;
   status)
     parse "$@"
