@@ -17,3 +17,6 @@ export * from './nest/task-scheduler.service';
 export * from './nest/platform.module';
 export * from './nest/http';
 export * from './nest/bootstrap';
+export * from './security/ssrf-guard';
+export * from './security/secret-box';
+export * from './idempotency/fingerprint';

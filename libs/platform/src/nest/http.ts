@@ -13,6 +13,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.Unauthenticated]: 401,
   [ErrorCode.Forbidden]: 403,
   [ErrorCode.Gone]: 410,
+  [ErrorCode.IdempotencyKeyReused]: 422,
 };
 
 export const AUTH_AUDIENCE = 'auth:audience';
