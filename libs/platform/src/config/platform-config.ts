@@ -52,6 +52,10 @@ export class PlatformConfig {
   @IsOptional() @IsString() @Matches(/^\S{16,}$/, { message: 'METRICS_TOKEN must be at least 16 characters without spaces' })
   METRICS_TOKEN?: string;
 
+  /** Express `trust proxy` (e.g. `loopback` or a hop count) when behind a reverse proxy, so per-IP limits see the client. */
+  @IsOptional() @IsString()
+  TRUST_PROXY?: string;
+
   @IsInt() @Min(1) @Max(10000)
   OUTBOX_BATCH_SIZE: number = 500;
 
