@@ -48,6 +48,11 @@ export class SecretBox {
     return new SecretBox(new Map([[DEV_KEY_ID, DEV_KEY]]), DEV_KEY_ID, true);
   }
 
+  /** The dev key as a key ring entry, to move a local database onto a real key: `SECRETS_KEYS=k1:…,<this>` then secrets:rotate. */
+  static devKeyEntry(): string {
+    return `${DEV_KEY_ID}:${DEV_KEY.toString('base64')}`;
+  }
+
   /** A fresh random key ring entry, for docs and tests: `id:base64key`. */
   static newKey(id: string): string {
     return `${id}:${randomBytes(32).toString('base64')}`;
