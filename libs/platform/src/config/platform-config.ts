@@ -45,11 +45,11 @@ export class PlatformConfig {
   NODE_ENV?: string;
 
   /** Key ring sealing secrets at rest, `id:base64key[,…]`, first active (docs/security.md). Required in production. */
-  @ValidateIf((c: PlatformConfig) => c.NODE_ENV === 'production' || c.SECRETS_KEYS !== undefined) @KeyRing()
+  @ValidateIf((c: PlatformConfig) => c.NODE_ENV === 'production' || !!c.SECRETS_KEYS) @KeyRing()
   SECRETS_KEYS?: string;
 
   /** Bearer token for /metrics and /docs; unset: they answer loopback callers only. */
-  @IsOptional() @IsString() @Matches(/^\S{16,}$/, { message: 'METRICS_TOKEN must be at least 16 characters without spaces' })
+  @ValidateIf((c: PlatformConfig) => !!c.METRICS_TOKEN) @Matches(/^\S{16,}$/, { message: 'METRICS_TOKEN must be at least 16 characters without spaces' })
   METRICS_TOKEN?: string;
 
   /** Express `trust proxy` (e.g. `loopback` or a hop count) when behind a reverse proxy, so per-IP limits see the client. */

@@ -59,7 +59,7 @@ export function configureHttp(app: INestApplication): void {
     contentSecurityPolicy: { useDefaults: true, directives: { 'upgrade-insecure-requests': null } },
     crossOriginEmbedderPolicy: false,
   }));
-  express.use(opsEndpointsGuard(config.METRICS_TOKEN));
+  express.use(opsEndpointsGuard(config.METRICS_TOKEN || undefined));
   // JSON bodies keep their raw bytes as req.rawBody: signed supplier callbacks are verified over exactly what was sent.
   (app as NestExpressApplication).useBodyParser('json', { verify: (req: IncomingMessage & { rawBody?: Buffer }, _res: unknown, buf: Buffer) => { req.rawBody = buf; } });
   app.useGlobalPipes(strictValidationPipe());
