@@ -211,6 +211,17 @@ describe('Security: store URL guard, secrets at rest, Idempotency-Key fingerprin
       const other = await sys.http.post(`/ops/cases/${r.data.returnId}/notes`, { text: 'something else' }, ops);
       expect(other.status).toBe(422);
       expect(other.data.error).toBe('IDEMPOTENCY_KEY_REUSED');
+
+      // A batch: the same key with another reason is refused before anything runs.
+      await waitForState(sys, t, r.data.returnId, 'AWAITING_SUPPLIER');
+      const batch = { action: 'RESOLVE', filter: { state: ['AWAITING_SUPPLIER'] }, reason: 'bulk close', expectedCount: 1 };
+      const bk = { headers: { ...auth(t.opsApiKey).headers, 'idempotency-key': 'batch-1' } };
+      const run = await sys.http.post('/ops/batch', batch, bk);
+      expect(run.data).toMatchObject({ requested: 1, replayed: false });
+      expect((await sys.http.post('/ops/batch', batch, bk)).data).toMatchObject({ batchId: run.data.batchId, replayed: true });
+      const changed = await sys.http.post('/ops/batch', { ...batch, reason: 'another reason' }, bk);
+      expect(changed.status).toBe(422);
+      expect(changed.data.error).toBe('IDEMPOTENCY_KEY_REUSED');
     });
   });
 });

@@ -55,6 +55,8 @@ export interface ActionRequest {
   decision?: SupplierAnswerDto & { supplierId: string };
   idempotencyKey?: string;
   batchId?: string;
+  /** A batch's own request fingerprint (its actions are keyed by the batch's Idempotency-Key). */
+  fingerprint?: string;
 }
 
 const hash = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 16);
@@ -85,7 +87,7 @@ export class OpsActions {
     const key = req.idempotencyKey ?? `auto:${req.action}:${returnId}:v${c.version ?? 0}:${hash({ reason: req.reason, ...params })}`;
     const actionId = stableId(caller.tenantId, 'ops-action', key);
 
-    const fingerprint = requestFingerprint({ reason: req.reason, ...params });
+    const fingerprint = req.fingerprint ?? requestFingerprint({ reason: req.reason, ...params });
     const prior = await this.prior(this.ds.manager, caller.tenantId, key, returnId, req.action, fingerprint);
     if (prior) return prior;
 
@@ -130,9 +132,12 @@ export class OpsActions {
   }
 
   /** Cases already acted on by a batch. */
-  async batchActions(tenantId: string, batchId: string): Promise<string[]> {
-    const rows = await this.ds.query(`SELECT return_id FROM ops_audit WHERE tenant_id = $1 AND batch_id = $2`, [tenantId, batchId]);
-    return rows.map((r: { return_id: string }) => r.return_id);
+  /** Cases a batch already acted on; 422 when the batch's key comes back with another request. */
+  async batchActions(tenantId: string, batchId: string, fingerprint: string): Promise<string[]> {
+    const rows: { return_id: string; request_fingerprint: string | null }[] = await this.ds.query(
+      `SELECT return_id, request_fingerprint FROM ops_audit WHERE tenant_id = $1 AND batch_id = $2`, [tenantId, batchId]);
+    for (const r of rows) assertSameRequest(r.request_fingerprint, fingerprint);
+    return rows.map((r) => r.return_id);
   }
 
   async casesOf(tenantId: string, returnIds: string[]): Promise<CaseRow[]> {
