@@ -30,7 +30,7 @@ node node_modules/.bin/ts-node --transpile-only scripts/local/world.ts > "$RUN/l
 for _ in $(seq 1 100); do grep -q '^READY' "$RUN/logs/world.log" && break; sleep 0.1; done
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" KAFKA_BROKERS="$BOOTSTRAP" PUBLIC_API_URL="http://127.0.0.1:3000" \
-  WEBHOOK_ALLOW_HOSTS="127.0.0.1,localhost" SMTP_HOST=127.0.0.1 SMTP_PORT=2525 POLL_INTERVAL_MS=50 TS_NODE_BASEURL=dist LOG_LEVEL=${LOG_LEVEL:-info}
+  WEBHOOK_ALLOW_HOSTS="127.0.0.1,localhost" STORE_ALLOW_HOSTS="127.0.0.1,localhost" HTTP_HOST=127.0.0.1 SMTP_HOST=127.0.0.1 SMTP_PORT=2525 POLL_INTERVAL_MS=50 TS_NODE_BASEURL=dist LOG_LEVEL=${LOG_LEVEL:-info}
 port=3000
 for svc in api orchestrator suppliers refunds notifications; do
   HTTP_PORT=$port node -r tsconfig-paths/register "dist/apps/$svc/src/main.js" > "$RUN/logs/$svc.log" 2>&1 & pids+=($!)

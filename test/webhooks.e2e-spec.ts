@@ -7,7 +7,7 @@ import {
   Delivery, advanceTo, atTime, attemptsOf, delivery, deliveryOf, linkTo, nextAttempt, reportReturn, waitForAttempts,
 } from './support/supplier-helpers';
 import { startSystem, System, waitFor } from './support/system';
-import { ssrfCases } from '../libs/suppliers/src/security/ssrf.fixtures';
+import { ssrfCases } from '../libs/platform/src/security/ssrf.fixtures';
 
 const TIMEOUT_MS = 1_000;
 const HOUR = 3_600_000;

@@ -71,10 +71,10 @@ export async function startSystem(opts: {
   let apiUrl = '';
 
   const configs = (): Record<ServiceName, PlatformConfig> => ({
-    api: Object.assign(new PlatformConfig(), base, { WEBHOOK_ALLOW_HOSTS: '127.0.0.1,localhost' }),
+    api: Object.assign(new PlatformConfig(), base, { WEBHOOK_ALLOW_HOSTS: '127.0.0.1,localhost', STORE_ALLOW_HOSTS: '127.0.0.1,localhost' }),
     orchestrator: Object.assign(new PlatformConfig(), base),
     suppliers: Object.assign(new SuppliersConfig(), base, { PUBLIC_API_URL: apiUrl || 'http://127.0.0.1:1', WEBHOOK_ALLOW_HOSTS: '127.0.0.1,localhost' }),
-    refunds: Object.assign(new PlatformConfig(), base),
+    refunds: Object.assign(new PlatformConfig(), base, { STORE_ALLOW_HOSTS: '127.0.0.1,localhost' }),
     notifications: Object.assign(new NotificationsConfig(), base, { SMTP_HOST: '127.0.0.1', SMTP_PORT: smtp.port }),
   });
   const moduleFor = (name: ServiceName, c: PlatformConfig, clk: Clock) => {

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Clock, PlatformModule } from '@app/platform';
 import { ApiKeyGuard } from './auth/auth.guard';
+import { RateLimitModule } from './auth/rate-limits';
 import { ApiConfig } from './config';
 import { OrdersController, OrdersService } from './orders/orders';
 import { OpsModule } from './ops/ops.module';
@@ -28,7 +29,8 @@ export class ApiModule {
   static forRoot(config: ApiConfig, clock?: Clock): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PlatformModule.forService({ service: 'api', config, clock }), OpsModule, ReturnTrackingModule, SupplierApiModule],
+      // RateLimitModule first: its guard runs before the key lookup.
+      imports: [PlatformModule.forService({ service: 'api', config, clock }), RateLimitModule, OpsModule, ReturnTrackingModule, SupplierApiModule],
       controllers: [TenantsController, SuppliersController, OrdersController, ReturnsController, SupplierWebhooksController, PolicyAlignmentController, ReportsController, TenantTemplatesController],
       providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, TenantsService, SupplierLinks, OrdersService, ReportReturn, CaseView, WebhookUrlPolicy, RotateSigningSecret, SupplierWebhooks, PolicyAlignment, LedgerExport, RecoveryReport, TenantTemplates],
     };

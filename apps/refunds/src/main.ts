@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { bootstrapService, PlatformConfig } from '@app/platform';
+import { bootstrapService } from '@app/platform';
+import { RefundsConfig } from '@app/refunds';
 import { RefundsAppModule } from './app.module';
 
-void bootstrapService('refunds', PlatformConfig, (c) => RefundsAppModule.forRoot(c));
+void bootstrapService('refunds', RefundsConfig, (c) => RefundsAppModule.forRoot(c));

@@ -16,4 +16,8 @@ export * from './nest/messaging.service';
 export * from './nest/task-scheduler.service';
 export * from './nest/platform.module';
 export * from './nest/http';
+export * from './nest/ops-endpoints';
 export * from './nest/bootstrap';
+export * from './security/ssrf-guard';
+export * from './security/secret-box';
+export * from './idempotency/fingerprint';

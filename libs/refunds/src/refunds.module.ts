@@ -2,7 +2,7 @@ import { Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { Envelope, IssueRefund, RefundFailed, RefundIssued, Topics } from '@app/contracts';
-import { Clock, LOGGER, Messaging, Metrics, TaskOutcome, TaskQueue, TaskRow, TaskScheduler } from '@app/platform';
+import { Clock, LOGGER, Messaging, Metrics, SecretBox, secretContext, TaskOutcome, TaskQueue, TaskRow, TaskScheduler } from '@app/platform';
 import { ShopifyRefunds, StoreRefunds } from './shopify-refunds';
 
 export const REFUND_QUEUE = 'refund';
@@ -42,6 +42,7 @@ export class RefundIssuer implements OnModuleInit {
     private readonly metrics: Metrics,
     @Inject(STORE_REFUNDS) private readonly store: StoreRefunds,
     @Inject(LOGGER) private readonly log: Logger,
+    private readonly secrets: SecretBox,
   ) {}
 
   onModuleInit(): void {
@@ -84,7 +85,7 @@ export class RefundIssuer implements OnModuleInit {
     const attempts = r.attempts + 1;
     const meta = { returnId: r.return_id, tenantId: r.tenant_id, correlationId };
     const result = r.store_url && r.store_access_token
-      ? await this.store.refund({ url: r.store_url, accessToken: r.store_access_token }, {
+      ? await this.store.refund({ url: r.store_url, accessToken: this.secrets.open(r.store_access_token, secretContext.storeToken(r.tenant_id)) }, {
           idempotencyKey: r.id, externalOrderId: r.external_order_id, currency: r.currency, amountMinor: Number(r.amount_minor),
           lines: r.request.lines, shippingMinor: r.request.shippingMinor, note: r.request.note,
         })

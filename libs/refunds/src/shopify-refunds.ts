@@ -1,5 +1,11 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import axios from 'axios';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { AllowList, guardedLookup, HOST_RESOLVER, HostResolver, PLATFORM_CONFIG, SsrfRefused, systemResolver } from '@app/platform';
 import { fromDecimalString, toDecimalString } from '@app/returns';
+import { RefundsConfig } from './config';
+import { checkStoreUrl } from './store-url';
 
 export const SHOPIFY_API_VERSION = '2026-04';
 
@@ -34,9 +40,34 @@ const REFUND_CREATE = `mutation RefundCreate($input: RefundInput!, $idempotencyK
  * Shopify Admin GraphQL `refundCreate` (REST is legacy). The `@idempotent`
  * directive (mandatory from 2026-04) carries our refund id, so a retry after
  * an ambiguous failure can never refund twice.
+ *
+ * The access token goes to the store's host only: the URL is checked again
+ * here (it may predate the check at sign-up), the name is resolved once and
+ * every address checked at connect time (DNS rebinding), redirects are
+ * never followed and no proxy from the environment is used.
  */
+@Injectable()
 export class ShopifyRefunds implements StoreRefunds {
+  private readonly allow: AllowList;
+
+  constructor(
+    @Optional() @Inject(PLATFORM_CONFIG) config?: RefundsConfig,
+    @Optional() @Inject(HOST_RESOLVER) private readonly resolver: HostResolver = systemResolver,
+  ) {
+    this.allow = AllowList.parse(config?.STORE_ALLOW_HOSTS);
+  }
+
   async refund(store: { url: string; accessToken: string }, r: StoreRefund): Promise<StoreRefundResult> {
+    let target;
+    try {
+      target = checkStoreUrl(store.url, this.allow);
+    } catch (err) {
+      if (err instanceof SsrfRefused) return { kind: 'rejected', reason: `store URL ${err.message}` };
+      throw err;
+    }
+    // Listed (test/local) hosts are exempt as written; any other name must resolve to public addresses only.
+    const lookup = (target.allowListed ? undefined : guardedLookup(AllowList.none, this.resolver)) as unknown as http.AgentOptions['lookup'];
+    const agentOptions = { keepAlive: false, ...(lookup ? { lookup } : {}) };
     const input = {
       orderId: r.externalOrderId,
       note: r.note,
@@ -48,10 +79,19 @@ export class ShopifyRefunds implements StoreRefunds {
     };
     try {
       const res = await axios.post(
-        `${store.url.replace(/\/$/, '')}/admin/api/${SHOPIFY_API_VERSION}/graphql.json`,
+        `${target.allowListed ? store.url.replace(/\/$/, '') : target.url.origin}/admin/api/${SHOPIFY_API_VERSION}/graphql.json`,
         { query: REFUND_CREATE, variables: { input, idempotencyKey: r.idempotencyKey } },
-        { headers: { 'X-Shopify-Access-Token': store.accessToken, 'content-type': 'application/json' }, timeout: 20_000, validateStatus: () => true },
+        {
+          headers: { 'X-Shopify-Access-Token': store.accessToken, 'content-type': 'application/json' },
+          timeout: 20_000,
+          validateStatus: () => true,
+          maxRedirects: 0,
+          proxy: false,
+          httpAgent: new http.Agent(agentOptions),
+          httpsAgent: new https.Agent(agentOptions),
+        },
       );
+      if (res.status >= 300 && res.status < 400) return { kind: 'rejected', reason: `store answered a redirect (HTTP ${res.status}); redirects are not followed` };
       if (res.status === 401 || res.status === 403) return { kind: 'rejected', reason: `store refused credentials (HTTP ${res.status})` };
       if (res.status !== 200) return { kind: 'unavailable', reason: `HTTP ${res.status}` };
       const errors = res.data?.errors as { message: string; extensions?: { code?: string } }[] | undefined;
@@ -67,6 +107,7 @@ export class ShopifyRefunds implements StoreRefunds {
       const amountMinor = presentment ? fromDecimalString(String(presentment.amount), presentment.currencyCode) : r.amountMinor;
       return { kind: 'succeeded', providerRefundId: payload.refund.id, amountMinor };
     } catch (err) {
+      if (err instanceof SsrfRefused || err?.cause instanceof SsrfRefused) return { kind: 'rejected', reason: `store URL ${(err.cause ?? err).message}` };
       // Timeout or reset: the refund may or may not have happened. Retrying with the same key is safe.
       return { kind: 'unavailable', reason: String(err?.code ?? err?.message ?? err) };
     }

@@ -6,5 +6,4 @@ export * from './delivery/webhook-payloads';
 export * from './delivery/deliver-webhook';
 export * from './endpoints/endpoint-health';
 export * from './requests/accept-supplier-command';
-export * from './security/ssrf-guard';
 export * from './signing/standard-webhooks';

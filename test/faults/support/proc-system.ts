@@ -74,6 +74,7 @@ export async function startProcSystem(opts: ProcSystemOptions = {}): Promise<Pro
     KAFKA_IDEMPOTENT: process.env.TEST_KAFKA === 'mock' ? 'false' : 'true',
     PUBLIC_API_URL: apiUrl,
     WEBHOOK_ALLOW_HOSTS: '127.0.0.1,localhost',
+    STORE_ALLOW_HOSTS: '127.0.0.1,localhost',
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(smtp.port),
     ...opts.env,

@@ -3,7 +3,8 @@ import { hostname } from 'os';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { SagaTransitioned, Topics } from '@app/contracts';
-import { Clock, LOGGER, Messaging } from '@app/platform';
+import { Clock, LOGGER, Messaging, PLATFORM_CONFIG } from '@app/platform';
+import { API_LIMITS, ApiConfig } from '../config';
 import { OpsMetrics } from './ops-metrics';
 
 export interface LiveEvent {
@@ -25,6 +26,9 @@ const REPLAY_HORIZON_MS = 120_000;
 export class LiveFeed implements OnModuleInit, BeforeApplicationShutdown {
   private readonly listeners = new Set<(e: LiveEvent) => void>();
   private readonly streams = new Set<Response>();
+  /** Open streams per key: a leaked or hostile key cannot hold every socket of the api. */
+  private readonly perKey = new Map<string, number>();
+  private readonly maxPerKey: number;
   private startedAt = 0;
 
   constructor(
@@ -32,7 +36,10 @@ export class LiveFeed implements OnModuleInit, BeforeApplicationShutdown {
     private readonly clock: Clock,
     private readonly metrics: OpsMetrics,
     @Inject(LOGGER) private readonly log: Logger,
-  ) {}
+    @Inject(PLATFORM_CONFIG) config: ApiConfig,
+  ) {
+    this.maxPerKey = config.OPS_STREAMS_PER_KEY ?? API_LIMITS.OPS_STREAMS_PER_KEY;
+  }
 
   onModuleInit(): void {
     this.startedAt = this.clock.now().getTime();
@@ -53,8 +60,15 @@ export class LiveFeed implements OnModuleInit, BeforeApplicationShutdown {
     for (const l of this.listeners) l(e);
   }
 
-  /** Serves one SSE stream of the tenant's events until the client goes away. */
-  open(tenantId: string, res: Response): void {
+  /** Serves one SSE stream of the tenant's events until the client goes away; 429 past the per-key cap. */
+  open(tenantId: string, res: Response, keyName: string): void {
+    const open = this.perKey.get(keyName) ?? 0;
+    if (open >= this.maxPerKey) {
+      res.setHeader('Retry-After', '30');
+      res.status(429).json({ statusCode: 429, error: 'TOO_MANY_STREAMS', message: `this key already has ${open} live streams open (limit ${this.maxPerKey})` });
+      return;
+    }
+    this.perKey.set(keyName, open + 1);
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     res.write('retry: 3000\n\n');
@@ -67,6 +81,9 @@ export class LiveFeed implements OnModuleInit, BeforeApplicationShutdown {
     this.streams.add(res);
     this.metrics.liveClients.set(this.streams.size);
     res.on('close', () => {
+      const left = (this.perKey.get(keyName) ?? 1) - 1;
+      if (left > 0) this.perKey.set(keyName, left);
+      else this.perKey.delete(keyName);
       clearInterval(ping);
       this.listeners.delete(listener);
       this.streams.delete(res);

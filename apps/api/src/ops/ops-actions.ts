@@ -3,7 +3,7 @@ import { createHash } from 'crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { OpsActionRequested, RedeliverWebhook, stableId } from '@app/contracts';
-import { Clock, DomainError, ErrorCode, LOGGER, Messaging, notFound } from '@app/platform';
+import { assertSameRequest, Clock, DomainError, ErrorCode, LOGGER, Messaging, notFound, requestFingerprint } from '@app/platform';
 import { SagaData } from '@app/sagas';
 import { RecordSupplierAnswer, SupplierAnswerDto } from '../supplier-api/supplier-answers';
 import { SagaAction, sagaActionApplies } from './case-rules';
@@ -36,6 +36,7 @@ interface CaseRow {
 }
 
 interface AuditRow {
+  request_fingerprint?: string | null;
   id: string;
   return_id: string;
   saga_id: string | null;
@@ -54,6 +55,8 @@ export interface ActionRequest {
   decision?: SupplierAnswerDto & { supplierId: string };
   idempotencyKey?: string;
   batchId?: string;
+  /** A batch's own request fingerprint (its actions are keyed by the batch's Idempotency-Key). */
+  fingerprint?: string;
 }
 
 const hash = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 16);
@@ -84,7 +87,8 @@ export class OpsActions {
     const key = req.idempotencyKey ?? `auto:${req.action}:${returnId}:v${c.version ?? 0}:${hash({ reason: req.reason, ...params })}`;
     const actionId = stableId(caller.tenantId, 'ops-action', key);
 
-    const prior = await this.prior(this.ds.manager, caller.tenantId, key, returnId, req.action);
+    const fingerprint = req.fingerprint ?? requestFingerprint({ reason: req.reason, ...params });
+    const prior = await this.prior(this.ds.manager, caller.tenantId, key, returnId, req.action, fingerprint);
     if (prior) return prior;
 
     // A supplier decision is recorded by the same use case as the supplier's own callback (idempotent on its own).
@@ -94,9 +98,9 @@ export class OpsActions {
       const locked = await this.caseOf(m, caller.tenantId, returnId, true);
       const now = this.clock.now();
       const inserted = await m.query(
-        `INSERT INTO ops_audit (id, tenant_id, return_id, saga_id, action, actor, reason, params, idempotency_key, batch_id, state_before, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id`,
-        [actionId, caller.tenantId, returnId, locked.saga_id, req.action, caller.actor, req.reason, JSON.stringify(params), key, req.batchId ?? null, locked.state, now],
+        `INSERT INTO ops_audit (id, tenant_id, return_id, saga_id, action, actor, reason, params, idempotency_key, batch_id, state_before, created_at, request_fingerprint)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id`,
+        [actionId, caller.tenantId, returnId, locked.saga_id, req.action, caller.actor, req.reason, JSON.stringify(params), key, req.batchId ?? null, locked.state, now, fingerprint],
       );
       if (!inserted.length) return undefined; // a twin request committed first
       const meta = { returnId, tenantId: caller.tenantId, correlationId: returnId };
@@ -115,7 +119,7 @@ export class OpsActions {
         status: req.action === 'NOTE' || req.action === 'SUPPLIER_DECISION' ? 'RECORDED' : 'REQUESTED',
       } satisfies ActionResult;
     });
-    if (!result) return (await this.prior(this.ds.manager, caller.tenantId, key, returnId, req.action))!;
+    if (!result) return (await this.prior(this.ds.manager, caller.tenantId, key, returnId, req.action, fingerprint))!;
     this.messaging.nudge();
     this.metrics.actions.inc({ action: req.action });
     this.log.info({ returnId, sagaId: result.sagaId, correlationId: returnId, actionId, action: req.action, actor: caller.actor, reason: req.reason, batchId: req.batchId }, 'ops action');
@@ -128,9 +132,12 @@ export class OpsActions {
   }
 
   /** Cases already acted on by a batch. */
-  async batchActions(tenantId: string, batchId: string): Promise<string[]> {
-    const rows = await this.ds.query(`SELECT return_id FROM ops_audit WHERE tenant_id = $1 AND batch_id = $2`, [tenantId, batchId]);
-    return rows.map((r: { return_id: string }) => r.return_id);
+  /** Cases a batch already acted on; 422 when the batch's key comes back with another request. */
+  async batchActions(tenantId: string, batchId: string, fingerprint: string): Promise<string[]> {
+    const rows: { return_id: string; request_fingerprint: string | null }[] = await this.ds.query(
+      `SELECT return_id, request_fingerprint FROM ops_audit WHERE tenant_id = $1 AND batch_id = $2`, [tenantId, batchId]);
+    for (const r of rows) assertSameRequest(r.request_fingerprint, fingerprint);
+    return rows.map((r) => r.return_id);
   }
 
   async casesOf(tenantId: string, returnIds: string[]): Promise<CaseRow[]> {
@@ -188,12 +195,13 @@ export class OpsActions {
     await this.answers.execute({ tenantId: caller.tenantId, supplierId }, claim.requestId, Object.assign(new SupplierAnswerDto(), answer), 'OPS');
   }
 
-  /** The earlier outcome of this idempotency key; 409 if the key was used for another action or case. */
-  private async prior(m: EntityManager, tenantId: string, key: string, returnId: string, action: AuditedAction): Promise<ActionResult | undefined> {
-    const [p]: AuditRow[] = await m.query(`SELECT id, return_id, saga_id, action, actor, params, created_at FROM ops_audit WHERE tenant_id = $1 AND idempotency_key = $2`, [tenantId, key]);
+  /** The earlier outcome of this idempotency key; 409 if the key was used for another action or case, 422 for the same action with another body. */
+  private async prior(m: EntityManager, tenantId: string, key: string, returnId: string, action: AuditedAction, fingerprint: string): Promise<ActionResult | undefined> {
+    const [p]: AuditRow[] = await m.query(`SELECT id, return_id, saga_id, action, actor, params, created_at, request_fingerprint FROM ops_audit WHERE tenant_id = $1 AND idempotency_key = $2`, [tenantId, key]);
     if (!p) return undefined;
     if (p.return_id !== returnId || p.action !== action)
       throw new DomainError(ErrorCode.Conflict, 'this Idempotency-Key was already used for another action', { actionId: p.id });
+    assertSameRequest(p.request_fingerprint, fingerprint);
     return {
       actionId: p.id, action: p.action, returnId: p.return_id, sagaId: p.saga_id, actor: p.actor, at: p.created_at, replayed: true,
       status: p.action === 'NOTE' || p.action === 'SUPPLIER_DECISION' ? 'RECORDED' : 'REQUESTED',

@@ -10,6 +10,8 @@ export interface OpsCaller {
   role: TenantPrincipal['role'];
   /** `Ana <ops_1a2b3c4d5e6f>`: the X-Ops-Actor name the console sends, and always the key prefix. */
   actor: string;
+  /** The key's public name, e.g. `ops_1a2b3c4d5e6f`: what per-key caps count by. */
+  keyName: string;
 }
 
 /**
@@ -24,7 +26,7 @@ export const Caller = createParamDecorator((_: unknown, ctx: ExecutionContext): 
   const key = parseApiKey(raw);
   const keyName = key ? `${key.kind}_${key.prefix}` : 'unknown-key';
   const name = String(req.headers['x-ops-actor'] ?? '').replace(/[^\p{L}\p{N} .@'_-]/gu, '').trim().slice(0, 80);
-  return { tenantId: p.tenantId, role: p.role, actor: name ? `${name} <${keyName}>` : keyName };
+  return { tenantId: p.tenantId, role: p.role, actor: name ? `${name} <${keyName}>` : keyName, keyName };
 });
 
 export function requireOps(caller: OpsCaller): void {

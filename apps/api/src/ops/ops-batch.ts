@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { stableId } from '@app/contracts';
-import { Clock, DomainError, ErrorCode } from '@app/platform';
+import { Clock, DomainError, ErrorCode, requestFingerprint } from '@app/platform';
 import { CaseQueries } from './case-queries';
 import { BatchPreviewDto, BatchRunDto } from './ops-actions.dto';
 import { OpsActions } from './ops-actions';
@@ -44,8 +44,9 @@ export class OpsBatch {
     requireOps(caller);
     if (!idempotencyKey) throw new DomainError(ErrorCode.Invalid, 'Idempotency-Key: required for batch actions', { fields: ['Idempotency-Key'] });
     const batchId = stableId(caller.tenantId, 'ops-batch', idempotencyKey);
+    const fingerprint = requestFingerprint({ batch: dto });
+    const done = await this.actions.batchActions(caller.tenantId, batchId, fingerprint);
     const preview = await this.preview(caller, dto);
-    const done = await this.actions.batchActions(caller.tenantId, batchId);
     // A repeated batch (same key) finishes what is left and repeats nothing; a new one must still match its preview.
     if (!done.length && preview.applicable !== dto.expectedCount)
       throw new DomainError(ErrorCode.Conflict, `the filter now selects ${preview.applicable} cases, not ${dto.expectedCount}: preview again`, { applicable: preview.applicable });
@@ -53,7 +54,7 @@ export class OpsBatch {
     const skipped: { returnId: string; reason: string }[] = [];
     for (const returnId of preview.returnIds) {
       try {
-        await this.actions.request(caller, returnId, { action: dto.action, reason: dto.reason, outcome: dto.outcome, idempotencyKey: `${idempotencyKey}:${returnId}`, batchId });
+        await this.actions.request(caller, returnId, { action: dto.action, reason: dto.reason, outcome: dto.outcome, idempotencyKey: `${idempotencyKey}:${returnId}`, batchId, fingerprint });
         requested.add(returnId);
       } catch (err) {
         if (!(err instanceof DomainError) || err.code !== ErrorCode.Conflict) throw err;

@@ -140,6 +140,6 @@ export class OpsController {
   @ApiProduces('text/event-stream')
   @ApiOperation({ summary: 'Server-sent events: `case` (a saga changed state) and `alert` (a case stuck, or cleared)' })
   stream(@Caller() c: OpsCaller, @Res() res: Response) {
-    this.feed.open(c.tenantId, res);
+    this.feed.open(c.tenantId, res, c.keyName);
   }
 }

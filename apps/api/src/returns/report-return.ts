@@ -4,7 +4,7 @@ import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, Is
 import { randomUUID } from 'crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventType, EventTypes, Resolution, Resolutions, ReturnReported, SupplierClaim, SupplierPolicy, TenantPolicy } from '@app/contracts';
-import { Clock, DomainError, ErrorCode, Messaging, notFound } from '@app/platform';
+import { assertSameRequest, Clock, DomainError, ErrorCode, Messaging, notFound, requestFingerprint } from '@app/platform';
 import { checkEligibility, notRecoverableReason } from '@app/returns';
 
 export class ReturnLineDto {
@@ -69,14 +69,15 @@ export class ReportReturn {
   constructor(private readonly ds: DataSource, private readonly messaging: Messaging, private readonly clock: Clock) {}
 
   async execute(tenantId: string, dto: ReportReturnDto, idempotencyKey?: string): Promise<{ returnId: string; notRecoverable: string[]; created: boolean }> {
+    const fingerprint = requestFingerprint(dto);
     if (idempotencyKey) {
-      const prior = await this.byKey(this.ds.manager, tenantId, idempotencyKey);
+      const prior = await this.byKey(this.ds.manager, tenantId, idempotencyKey, fingerprint);
       if (prior) return { ...prior, created: false };
     }
     const result = await this.ds.transaction(async (m) => {
       const order = await this.lockOrder(m, tenantId, dto);
       if (idempotencyKey) {
-        const prior = await this.byKey(m, tenantId, idempotencyKey); // raced with a twin request
+        const prior = await this.byKey(m, tenantId, idempotencyKey, fingerprint); // raced with a twin request
         if (prior) return { ...prior, created: false };
       }
       const now = this.clock.now();
@@ -105,9 +106,9 @@ export class ReportReturn {
       const returnId = randomUUID();
       const notRecoverable = claims.map((c) => c.notRecoverable).filter((x): x is string => !!x);
       await m.query(
-        `INSERT INTO returns (id, tenant_id, order_id, event_type, reason, request, idempotency_key, not_recoverable, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        `INSERT INTO returns (id, tenant_id, order_id, event_type, reason, request, idempotency_key, not_recoverable, created_at, idempotency_fingerprint) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
         [returnId, tenantId, order.id, dto.eventType, dto.reason ?? null, JSON.stringify({ ...dto, resolution, reservedMinor }), idempotencyKey ?? null,
-          notRecoverable.length ? notRecoverable.join('; ') : null, now],
+          notRecoverable.length ? notRecoverable.join('; ') : null, now, idempotencyKey ? fingerprint : null],
       );
       const payload: ReturnReported = {
         orderId: order.id, externalOrderId: order.external_id, orderNumber: order.order_number ?? undefined, eventType: dto.eventType, reason: dto.reason, resolution,
@@ -125,8 +126,10 @@ export class ReportReturn {
     return result;
   }
 
-  private async byKey(m: EntityManager, tenantId: string, key: string) {
-    const [r] = await m.query(`SELECT id, not_recoverable FROM returns WHERE tenant_id = $1 AND idempotency_key = $2`, [tenantId, key]);
+  /** The return made under this key, if any; 422 when the key came with another request. */
+  private async byKey(m: EntityManager, tenantId: string, key: string, fingerprint: string) {
+    const [r] = await m.query(`SELECT id, not_recoverable, idempotency_fingerprint FROM returns WHERE tenant_id = $1 AND idempotency_key = $2`, [tenantId, key]);
+    if (r) assertSameRequest(r.idempotency_fingerprint, fingerprint);
     return r ? { returnId: r.id as string, notRecoverable: r.not_recoverable ? String(r.not_recoverable).split('; ') : [] } : undefined;
   }
 

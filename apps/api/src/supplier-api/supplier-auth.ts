@@ -3,7 +3,7 @@ import { isUUID } from 'class-validator';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
-import { Clock, DomainError, ErrorCode, LOGGER, TaskQueue, TaskScheduler } from '@app/platform';
+import { Clock, DomainError, ErrorCode, LOGGER, SecretBox, secretContext, TaskQueue, TaskScheduler } from '@app/platform';
 import { TIMESTAMP_TOLERANCE_SECONDS, verifyStandardWebhook } from '@app/suppliers';
 import type { SupplierPrincipal } from '../auth/auth.guard';
 import { parseApiKey, secretMatches } from '../auth/keys';
@@ -33,6 +33,7 @@ export class SupplierAuthenticator implements OnModuleInit, OnApplicationBootstr
     private readonly clock: Clock,
     private readonly tasks: TaskScheduler,
     @Inject(LOGGER) private readonly log: Logger,
+    private readonly secrets: SecretBox,
   ) {}
 
   onModuleInit(): void {
@@ -72,7 +73,7 @@ export class SupplierAuthenticator implements OnModuleInit, OnApplicationBootstr
     if (!s) throw refuse('unknown_supplier', 'unknown supplier');
     const retired: { secret: string }[] = await this.ds.query(
       `SELECT secret FROM supplier_retired_secrets WHERE supplier_id = $1 AND expires_at > $2`, [supplierId, now]);
-    const result = verifyStandardWebhook(req.headers, req.rawBody ?? '', [s.signing_secret, ...retired.map((r) => r.secret)], now);
+    const result = verifyStandardWebhook(req.headers, req.rawBody ?? '', [s.signing_secret, ...retired.map((r) => r.secret)].map((x) => this.secrets.open(x, secretContext.signingSecret(s.id))), now);
     if (!result.ok) {
       this.log.warn({ supplierId, reason: result.reason, webhookId: req.headers['webhook-id'] }, 'supplier callback signature refused');
       throw refuse(result.reason, result.message);

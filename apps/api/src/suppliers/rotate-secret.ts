@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { Clock, notFound } from '@app/platform';
+import { Clock, notFound, SecretBox, secretContext } from '@app/platform';
 import { newSigningSecret } from '../auth/keys';
 
 export class RotateSecretDto {
@@ -23,7 +23,7 @@ export class RotatedSecretDto {
  */
 @Injectable()
 export class RotateSigningSecret {
-  constructor(private readonly ds: DataSource, private readonly clock: Clock) {}
+  constructor(private readonly ds: DataSource, private readonly clock: Clock, private readonly secrets: SecretBox) {}
 
   async execute(tenantId: string, supplierId: string, dto: RotateSecretDto): Promise<RotatedSecretDto> {
     const now = this.clock.now();
@@ -33,9 +33,10 @@ export class RotateSigningSecret {
       const [s] = await m.query(`SELECT signing_secret FROM suppliers WHERE id = $1 AND tenant_id = $2 FOR UPDATE`, [supplierId, tenantId]);
       if (!s) throw notFound('supplier');
       if (expiresAt) {
+        // Moved as sealed: a retired secret has the same owner (and context) as the signing secret.
         await m.query(`INSERT INTO supplier_retired_secrets (supplier_id, secret, retired_at, expires_at) VALUES ($1, $2, $3, $4)`, [supplierId, s.signing_secret, now, expiresAt]);
       }
-      await m.query(`UPDATE suppliers SET signing_secret = $2 WHERE id = $1`, [supplierId, secret]);
+      await m.query(`UPDATE suppliers SET signing_secret = $2 WHERE id = $1`, [supplierId, this.secrets.seal(secret, secretContext.signingSecret(supplierId))]);
     });
     return { id: supplierId, signingSecret: secret, previousSecretExpiresAt: expiresAt?.toISOString() ?? null };
   }

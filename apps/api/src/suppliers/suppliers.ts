@@ -4,7 +4,7 @@ import { IsString, IsUrl, Length, ValidateNested } from 'class-validator';
 import { randomUUID } from 'crypto';
 import { DataSource } from 'typeorm';
 import { SupplierPolicy } from '@app/contracts';
-import { notFound } from '@app/platform';
+import { notFound, SecretBox, secretContext } from '@app/platform';
 import { alignPolicies, PolicyGap } from '@app/returns';
 import { CurrentTenant, TenantPrincipal } from '../auth/auth.guard';
 import { newApiKey, newSigningSecret } from '../auth/keys';
@@ -23,7 +23,7 @@ export class LinkSupplierDto {
 
 @Injectable()
 export class SupplierLinks {
-  constructor(private readonly ds: DataSource, private readonly tenants: TenantsService, private readonly urls: WebhookUrlPolicy) {}
+  constructor(private readonly ds: DataSource, private readonly tenants: TenantsService, private readonly urls: WebhookUrlPolicy, private readonly secrets: SecretBox) {}
 
   /** Links a supplier: its signing secret and callback key are returned once. */
   async link(tenantId: string, dto: LinkSupplierDto) {
@@ -35,7 +35,7 @@ export class SupplierLinks {
     await this.ds.transaction(async (m) => {
       await m.query(
         `INSERT INTO suppliers (id, tenant_id, name, webhook_url, signing_secret, callback_key_prefix, callback_key_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [id, tenantId, dto.name, dto.webhookUrl, secret, key.prefix, key.hash],
+        [id, tenantId, dto.name, dto.webhookUrl, this.secrets.seal(secret, secretContext.signingSecret(id)), key.prefix, key.hash],
       );
       await m.query(`INSERT INTO supplier_policies (supplier_id, version, policy) VALUES ($1, 1, $2)`, [id, JSON.stringify(policy)]);
     });

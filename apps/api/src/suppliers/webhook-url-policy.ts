@@ -1,6 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DomainError, ErrorCode, PLATFORM_CONFIG } from '@app/platform';
-import { AllowList, assertPublicUrl, HOST_RESOLVER, HostResolver, SsrfRefused, systemResolver } from '@app/suppliers';
+import { AllowList, assertPublicUrl, DomainError, ErrorCode, HOST_RESOLVER, HostResolver, PLATFORM_CONFIG, SsrfRefused, systemResolver } from '@app/platform';
 import { ApiConfig } from '../config';
 
 /**

@@ -1,15 +1,18 @@
-import { Body, Controller, Get, Injectable, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Injectable, Optional, Post, Put } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, IsUrl, Length, ValidateNested } from 'class-validator';
 import { randomUUID } from 'crypto';
 import { DataSource } from 'typeorm';
 import { TenantPolicy } from '@app/contracts';
+import { AllowList, DomainError, ErrorCode, HOST_RESOLVER, HostResolver, PLATFORM_CONFIG, SecretBox, secretContext, SsrfRefused, systemResolver } from '@app/platform';
+import { assertStoreUrl } from '@app/refunds';
+import { ApiConfig } from '../config';
 import { CurrentTenant, Public, TenantPrincipal } from '../auth/auth.guard';
 import { newApiKey } from '../auth/keys';
 import { PolicyAlignment } from '../policies/policy-alignment';
 
 export class StoreConnectionDto {
-  /** Base URL of the store's Admin API, e.g. https://my-shop.myshopify.com */
+  /** The shop's origin, https://<shop>.myshopify.com (checked further at sign-up: docs/security.md) */
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) url!: string;
   @IsString() accessToken!: string;
 }
@@ -25,9 +28,27 @@ export class CreateTenantDto {
 
 @Injectable()
 export class TenantsService {
-  constructor(private readonly ds: DataSource) {}
+  private readonly storeAllow: AllowList;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly secrets: SecretBox,
+    @Inject(PLATFORM_CONFIG) config: ApiConfig,
+    @Optional() @Inject(HOST_RESOLVER) private readonly resolver: HostResolver = systemResolver,
+  ) {
+    this.storeAllow = AllowList.parse(config.STORE_ALLOW_HOSTS);
+  }
 
   async create(dto: CreateTenantDto) {
+    if (dto.store) {
+      // The store token is sent to this URL at every refund: it must be the shop, never an inside address.
+      try {
+        await assertStoreUrl(dto.store.url, this.storeAllow, this.resolver);
+      } catch (err) {
+        if (err instanceof SsrfRefused) throw new DomainError(ErrorCode.Invalid, `store.url ${err.message}`, { fields: ['store.url'] });
+        throw err;
+      }
+    }
     const id = randomUUID();
     const tenantKey = newApiKey('rk');
     const opsKey = newApiKey('ops');
@@ -35,7 +56,7 @@ export class TenantsService {
     await this.ds.transaction(async (m) => {
       await m.query(
         `INSERT INTO tenants (id, name, brand_name, sender_email, shop_currency, store_url, store_access_token) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [id, dto.name, dto.brandName, dto.senderEmail, dto.shopCurrency.toUpperCase(), dto.store?.url ?? null, dto.store?.accessToken ?? null],
+        [id, dto.name, dto.brandName, dto.senderEmail, dto.shopCurrency.toUpperCase(), dto.store?.url ?? null, dto.store ? this.secrets.seal(dto.store.accessToken, secretContext.storeToken(id)) : null],
       );
       await m.query(`INSERT INTO tenant_policies (tenant_id, version, policy) VALUES ($1, 1, $2)`, [id, JSON.stringify(policy)]);
       await m.query(`INSERT INTO api_keys (id, tenant_id, role, prefix, hash) VALUES ($1, $2, 'TENANT', $3, $4), ($5, $2, 'OPS', $6, $7)`,

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { existsSync } from 'fs';
+import { createHash } from 'crypto';
+import { existsSync, readFileSync } from 'fs';
 import { dirname, join } from 'path';
 import { notFound, Public } from '@app/platform';
 
@@ -23,8 +24,15 @@ const VENDOR: Record<string, [pkgFile: string, type: string]> = {
   'chart.umd.min.js': ['node_modules/chart.js/dist/chart.umd.min.js', 'application/javascript'],
 };
 
-// The page may talk to this origin only; a CDN reference would be refused by the browser.
-const CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
+/**
+ * The page may talk to this origin only; a CDN reference would be refused by
+ * the browser. No inline script runs but the page's import map, allowed by
+ * its hash (computed from index.html, so editing the map keeps it working).
+ */
+export function consoleCsp(indexHtml: string): string {
+  const maps = [...indexHtml.matchAll(/<script type="importmap">([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash('sha256').update(m[1]).digest('base64')}'`);
+  return `default-src 'self'; script-src 'self' ${maps.join(' ')}; script-src-attr 'none'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`.replace(/  +/g, ' ');
+}
 
 /** The ops console page at /console. Public: the page itself asks for the ops key and sends it as a Bearer token. */
 @ApiExcludeController()
@@ -33,6 +41,7 @@ const CSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 's
 export class ConsoleController {
   // Beside this file (src/, or dist/ where the build copies it), else the source tree.
   private readonly publicDir = existsSync(join(__dirname, 'public')) ? join(__dirname, 'public') : findUp(join('apps', 'api', 'src', 'web', 'public'));
+  private readonly csp = consoleCsp(readFileSync(join(this.publicDir, 'index.html'), 'utf8'));
 
   @Get()
   index(@Res() res: Response): void {
@@ -54,7 +63,7 @@ export class ConsoleController {
   }
 
   private send(res: Response, path: string, type: string, cache: string): void {
-    res.setHeader('Content-Security-Policy', CSP);
+    res.setHeader('Content-Security-Policy', this.csp);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', cache);
     res.type(type).sendFile(path);

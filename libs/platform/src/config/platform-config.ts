@@ -1,4 +1,18 @@
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { SecretBox } from '../security/secret-box';
+
+/** SECRETS_KEYS must parse as a key ring; in production it must be set. */
+const KeyRing = () =>
+  ValidateBy({
+    name: 'keyRing',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && (() => { try { SecretBox.parseKeyRing(v); return true; } catch { return false; } })(),
+      defaultMessage: (a) => {
+        if (typeof a?.value !== 'string' || !a.value.trim()) return 'SECRETS_KEYS is required when NODE_ENV=production: id:base64key[,id:base64key] (see docs/security.md)';
+        try { SecretBox.parseKeyRing(a.value); return ''; } catch (e) { return (e as Error).message; }
+      },
+    },
+  });
 
 /** Variables every service reads. Each service extends this with its own. */
 export class PlatformConfig {
@@ -22,6 +36,25 @@ export class PlatformConfig {
 
   @IsInt() @Min(0) @Max(65535)
   HTTP_PORT: number = 3000;
+
+  /** Address the HTTP server binds: 127.0.0.1 for local runs, 0.0.0.0 in containers. */
+  @IsIP()
+  HTTP_HOST: string = '0.0.0.0';
+
+  @IsOptional() @IsString()
+  NODE_ENV?: string;
+
+  /** Key ring sealing secrets at rest, `id:base64key[,…]`, first active (docs/security.md). Required in production. */
+  @ValidateIf((c: PlatformConfig) => c.NODE_ENV === 'production' || !!c.SECRETS_KEYS) @KeyRing()
+  SECRETS_KEYS?: string;
+
+  /** Bearer token for /metrics and /docs; unset: they answer loopback callers only. */
+  @ValidateIf((c: PlatformConfig) => !!c.METRICS_TOKEN) @Matches(/^\S{16,}$/, { message: 'METRICS_TOKEN must be at least 16 characters without spaces' })
+  METRICS_TOKEN?: string;
+
+  /** Express `trust proxy` (e.g. `loopback` or a hop count) when behind a reverse proxy, so per-IP limits see the client. */
+  @IsOptional() @IsString()
+  TRUST_PROXY?: string;
 
   @IsInt() @Min(1) @Max(10000)
   OUTBOX_BATCH_SIZE: number = 500;

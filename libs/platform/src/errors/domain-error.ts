@@ -7,6 +7,8 @@ export enum ErrorCode {
   Unauthenticated = 'UNAUTHENTICATED',
   Forbidden = 'FORBIDDEN',
   Gone = 'GONE',
+  /** An Idempotency-Key sent again with a different request. */
+  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
 }
 
 export class DomainError extends Error {

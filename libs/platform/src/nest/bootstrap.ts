@@ -28,6 +28,6 @@ export async function bootstrapService<C extends PlatformConfig>(
   const app = await NestFactory.create(moduleFor(config), { logger: new NestPinoLogger(createLogger(service, config.LOG_LEVEL)), bufferLogs: false });
   configureHttp(app);
   await setup?.(app, config);
-  await app.listen(config.HTTP_PORT, process.env.HTTP_HOST ?? '0.0.0.0');
+  await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   return app;
 }

@@ -3,7 +3,11 @@ import type { IncomingMessage } from 'http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import { describeErrors } from '@app/contracts';
+import helmet from 'helmet';
 import { DomainError, ErrorCode } from '../errors/domain-error';
+import type { PlatformConfig } from '../config/platform-config';
+import { opsEndpointsGuard } from './ops-endpoints';
+import { PLATFORM_CONFIG } from './tokens';
 
 const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.NotFound]: 404,
@@ -13,6 +17,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.Unauthenticated]: 401,
   [ErrorCode.Forbidden]: 403,
   [ErrorCode.Gone]: 410,
+  [ErrorCode.IdempotencyKeyReused]: 422,
 };
 
 export const AUTH_AUDIENCE = 'auth:audience';
@@ -46,6 +51,15 @@ export function strictValidationPipe(): ValidationPipe {
 
 /** Common HTTP set-up of every service. */
 export function configureHttp(app: INestApplication): void {
+  const config = app.get<PlatformConfig>(PLATFORM_CONFIG, { strict: false });
+  const express = app as NestExpressApplication;
+  if (config.TRUST_PROXY) express.set('trust proxy', /^\d+$/.test(config.TRUST_PROXY) ? Number(config.TRUST_PROXY) : config.TRUST_PROXY);
+  // Security headers on every answer (no X-Powered-By); pages that need more (the console) set their own CSP.
+  express.use(helmet({
+    contentSecurityPolicy: { useDefaults: true, directives: { 'upgrade-insecure-requests': null } },
+    crossOriginEmbedderPolicy: false,
+  }));
+  express.use(opsEndpointsGuard(config.METRICS_TOKEN || undefined));
   // JSON bodies keep their raw bytes as req.rawBody: signed supplier callbacks are verified over exactly what was sent.
   (app as NestExpressApplication).useBodyParser('json', { verify: (req: IncomingMessage & { rawBody?: Buffer }, _res: unknown, buf: Buffer) => { req.rawBody = buf; } });
   app.useGlobalPipes(strictValidationPipe());

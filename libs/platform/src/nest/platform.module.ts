@@ -12,6 +12,7 @@ import { TaskScheduler } from './task-scheduler.service';
 import { LOGGER, PLATFORM_CONFIG, SERVICE_NAME } from './tokens';
 import { ObservabilityController } from './observability.controller';
 import { KafkaHealthIndicator } from './kafka.health';
+import { migrationSecrets, SecretBox } from '../security/secret-box';
 
 export interface PlatformOptions {
   service: string;
@@ -43,13 +44,22 @@ export class PlatformModule {
         { provide: Clock, useValue: opts.clock ?? new SystemClock() },
         { provide: LOGGER, useValue: createLogger(opts.service, opts.config.LOG_LEVEL) },
         { provide: Metrics, useValue: new Metrics(opts.service) },
+        { provide: SecretBox, useFactory: () => SecretBox.fromEnv({ SECRETS_KEYS: opts.config.SECRETS_KEYS, NODE_ENV: opts.config.NODE_ENV ?? process.env.NODE_ENV }) },
         {
           provide: DataSource,
-          useFactory: async () => {
+          inject: [SecretBox],
+          useFactory: async (box: SecretBox) => {
             if (opts.config.PG_PREPARED_STATEMENTS === 'true') usePreparedStatements(); // process-wide: it patches the pg client
             const ds = new DataSource(dataSourceOptions(opts.config.DATABASE_URL));
             await ds.initialize();
-            if (opts.config.RUN_MIGRATIONS === 'true') await runMigrations(ds);
+            if (opts.config.RUN_MIGRATIONS === 'true') {
+              migrationSecrets.use(box); // a migration sealing secrets uses this service's key ring
+              try {
+                await runMigrations(ds);
+              } finally {
+                migrationSecrets.use(undefined);
+              }
+            }
             return ds;
           },
         },
@@ -58,7 +68,7 @@ export class PlatformModule {
         TaskScheduler,
         KafkaHealthIndicator,
       ],
-      exports: [SERVICE_NAME, PLATFORM_CONFIG, Clock, LOGGER, Metrics, DataSource, Messaging, TaskScheduler],
+      exports: [SERVICE_NAME, PLATFORM_CONFIG, Clock, LOGGER, Metrics, SecretBox, DataSource, Messaging, TaskScheduler],
     };
   }
 }

@@ -2,16 +2,13 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { SupplierRequestDelivered, SupplierRequestFailed } from '@app/contracts';
-import { Clock, LOGGER, Messaging, Metrics, PLATFORM_CONFIG, TaskOutcome, TaskQueue, TaskRow } from '@app/platform';
+import { AllowList, Clock, HOST_RESOLVER, HostResolver, LOGGER, Messaging, Metrics, PLATFORM_CONFIG, SecretBox, secretContext, systemResolver, TaskOutcome, TaskQueue, TaskRow } from '@app/platform';
 import { SuppliersConfig } from '../config';
 import { afterAttempt, DAY_MS, EndpointHealth } from '../endpoints/endpoint-health';
-import { AllowList, HostResolver, systemResolver } from '../security/ssrf-guard';
 import { nextAttemptDelay } from './retry-schedule';
 import { MAX_PAYLOAD_BYTES, SendResult, sendWebhook } from './webhook-sender';
 
 export const WEBHOOK_QUEUE = 'webhook-delivery';
-/** Injection token: how the sender resolves host names (tests inject a fake resolver). */
-export const HOST_RESOLVER = Symbol('HOST_RESOLVER');
 /** A Retry-After longer than this is capped: a supplier can slow us down, not park a request for weeks. */
 export const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
 /** How stale a healthy endpoint's last_success_at may get before a success writes it again. */
@@ -79,6 +76,7 @@ export class DeliverWebhook {
     private readonly metrics: Metrics,
     @Inject(PLATFORM_CONFIG) private readonly config: SuppliersConfig,
     @Inject(LOGGER) private readonly log: Logger,
+    private readonly secrets: SecretBox,
     @Optional() @Inject(HOST_RESOLVER) private readonly resolver: HostResolver = systemResolver,
   ) {
     this.allow = AllowList.parse(config.WEBHOOK_ALLOW_HOSTS);
@@ -106,7 +104,7 @@ export class DeliverWebhook {
     }
 
     const now = this.clock.now();
-    const secrets = [d.signing_secret, ...d.retired];
+    const secrets = [d.signing_secret, ...d.retired].map((x) => this.secrets.open(x, secretContext.signingSecret(d.supplier_id)));
     // The URL is read at send time, so a corrected endpoint gets the retries.
     const result = await sendWebhook({ url: d.webhook_url, id: d.id, body: d.body, secrets, at: now }, {
       timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,

@@ -2,8 +2,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
-import { AllowList } from '../security/ssrf-guard';
-import { fakeResolver, ssrfCases } from '../security/ssrf.fixtures';
+import { AllowList } from '@app/platform';
+import { fakeResolver, ssrfCases } from '../../../platform/src/security/ssrf.fixtures';
 import { MAX_PAYLOAD_BYTES, parseRetryAfter, sendWebhook } from './webhook-sender';
 
 /** A dual-stack server on [::]:port (so every loopback spelling reaches it) that counts TCP connections. */

@@ -1,7 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { LookupAddress, LookupOptions } from 'node:dns';
-import { AllowList, checkResolved, checkUrl, HostResolver, SsrfRefused, systemResolver } from '../security/ssrf-guard';
+import { AllowList, checkUrl, guardedLookup, HostResolver, SsrfRefused, systemResolver } from '@app/platform';
 import { signedHeaders } from '../signing/standard-webhooks';
 
 export interface SendResult {
@@ -45,31 +44,6 @@ export function parseRetryAfter(value: string | string[] | undefined, now: Date)
   const at = Date.parse(v);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now.getTime());
-}
-
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-
-/**
- * A `lookup` for the socket: resolve once, check every address, and hand the
- * socket only checked addresses, so nothing can resolve the name a second
- * time and get a different answer (DNS rebinding).
- */
-export function guardedLookup(allow: AllowList, resolve: HostResolver) {
-  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
-    // 'host.' and 'host' are the same absolute name; resolve (and judge) one spelling.
-    const host = hostname.replace(/\.$/, '').toLowerCase();
-    void (async () => {
-      const addresses = await resolve(host);
-      checkResolved(host, addresses, allow);
-      return addresses;
-    })().then(
-      (addresses) => {
-        if (options.all) callback(null, addresses.map((a) => ({ address: a.address, family: a.family })));
-        else callback(null, addresses[0].address, addresses[0].family);
-      },
-      (err) => callback(err, options.all ? [] : ''),
-    );
-  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { promises as dns } from 'node:dns';
+import type { LookupAddress, LookupOptions } from 'node:dns';
 import * as ipaddr from 'ipaddr.js';
 
 /** One resolved address of a host name. */
@@ -139,3 +140,32 @@ export async function assertPublicUrl(raw: string, allow: AllowList = AllowList.
   checkResolved(target.host, addresses, allow);
   return target.url;
 }
+
+/** Nest token for an injectable HostResolver (tests give names fake addresses). */
+export const HOST_RESOLVER = Symbol('HOST_RESOLVER');
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * A `lookup` for the socket: resolve once, check every address, and hand the
+ * socket only checked addresses, so nothing can resolve the name a second
+ * time and get a different answer (DNS rebinding).
+ */
+export function guardedLookup(allow: AllowList, resolve: HostResolver) {
+  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+    // 'host.' and 'host' are the same absolute name; resolve (and judge) one spelling.
+    const host = hostname.replace(/\.$/, '').toLowerCase();
+    void (async () => {
+      const addresses = await resolve(host);
+      checkResolved(host, addresses, allow);
+      return addresses;
+    })().then(
+      (addresses) => {
+        if (options.all) callback(null, addresses.map((a) => ({ address: a.address, family: a.family })));
+        else callback(null, addresses[0].address, addresses[0].family);
+      },
+      (err) => callback(err, options.all ? [] : ''),
+    );
+  };
+}
+
