@@ -22,13 +22,14 @@ export const damaged: SagaDefinition<State> = {
   expectedMs: { RECEIVED: 60_000, REFUNDING: 15 * 60_000, AWAITING_EVIDENCE: 7 * 86_400_000 },
   transitions: [
     { from: 'RECEIVED', on: 'Started', to: 'REFUNDING', when: 'refundImmediately', do: ['notifyClaimReceived', 'requestSupplier', 'issueCustomerRefund'] },
+    { from: 'RECEIVED', on: 'Started', to: 'REFUNDING', when: 'creditImmediately', do: ['notifyClaimReceived', 'requestSupplier', 'issueStoreCredit'] },
     // A replacement is asked of the supplier (reship at its cost) instead of credit.
     { from: 'RECEIVED', on: 'Started', to: 'AWAITING_SUPPLIER', when: 'remedyIsReplacement', do: ['notifyClaimReceived', 'requestReship'] },
     { from: 'RECEIVED', on: 'Started', to: 'AWAITING_SUPPLIER', do: ['notifyClaimReceived', 'requestSupplier'] },
 
     { from: 'AWAITING_SUPPLIER', on: 'SupplierAnswerRecorded', to: 'AWAITING_SUPPLIER' },
     { from: 'AWAITING_SUPPLIER', on: 'SupplierApproved', to: 'REFUNDING', when: 'remedyIsRefund', do: ['issueCustomerRefund'] },
-    { from: 'AWAITING_SUPPLIER', on: 'SupplierApproved', to: 'COMPLETED', when: 'remedyIsStoreCredit', do: ['issueStoreCredit', 'scheduleFeedback'] },
+    { from: 'AWAITING_SUPPLIER', on: 'SupplierApproved', to: 'REFUNDING', when: 'remedyIsStoreCredit', do: ['issueStoreCredit'] },
     { from: 'AWAITING_SUPPLIER', on: 'SupplierApproved', to: 'COMPLETED', when: 'remedyIsReplacement', do: ['notifyReplacementShipped', 'scheduleFeedback'] },
     { from: 'AWAITING_SUPPLIER', on: 'ReplacementShipped', to: 'COMPLETED', do: ['notifyReplacementShipped', 'scheduleFeedback'] },
     { from: 'AWAITING_SUPPLIER', on: 'SupplierRejected', to: 'ESCALATED', when: 'autoApproveRefund', do: ['supplierRejectedEscalate', 'issueCustomerRefund'] },
@@ -55,7 +56,7 @@ export const damaged: SagaDefinition<State> = {
     { from: 'ESCALATED', on: 'RefundIssued', to: 'ESCALATED', do: ['notifyRefundIssued'] },
     { from: 'ESCALATED', on: 'SupplierApproved', to: 'COMPLETED', when: 'refundIssued', do: ['scheduleFeedback'] },
     { from: 'ESCALATED', on: 'SupplierApproved', to: 'REFUNDING', when: 'remedyIsRefund', do: ['issueCustomerRefund'] },
-    { from: 'ESCALATED', on: 'SupplierApproved', to: 'COMPLETED', when: 'remedyIsStoreCredit', do: ['issueStoreCredit', 'scheduleFeedback'] },
+    { from: 'ESCALATED', on: 'SupplierApproved', to: 'REFUNDING', when: 'remedyIsStoreCredit', do: ['issueStoreCredit'] },
     { from: 'ESCALATED', on: 'SupplierApproved', to: 'COMPLETED', when: 'remedyIsReplacement', do: ['notifyReplacementShipped', 'scheduleFeedback'] },
     { from: 'ESCALATED', on: 'ReplacementShipped', to: 'COMPLETED', do: ['notifyReplacementShipped', 'scheduleFeedback'] },
     { from: 'ESCALATED', on: 'OpsRetry', to: 'REFUNDING', when: 'refundFailed', do: ['retryRefund'] },

@@ -30,7 +30,7 @@ const actions: Record<string, Action> = {
 /** The carrier's word or the silence threshold: either declares the parcel lost, and the customer is made whole at once. */
 const declaredLost = (on: 'OrderLost' | 'TrackingSilent'): Transition<State>[] => [
   { from: 'AWAITING_CARRIER', on, to: 'AWAITING_REPLACEMENT', when: 'remedyIsReplacement', do: ['stopTrackingWatch', 'notifyOrderLost', 'requestReship'] },
-  { from: 'AWAITING_CARRIER', on, to: 'AWAITING_RECOVERY', when: 'remedyIsStoreCredit', do: ['stopTrackingWatch', 'notifyOrderLost', 'requestSupplier', 'issueStoreCredit'] },
+  { from: 'AWAITING_CARRIER', on, to: 'REFUNDING', when: 'remedyIsStoreCredit', do: ['stopTrackingWatch', 'notifyOrderLost', 'requestSupplier', 'issueStoreCredit'] },
   { from: 'AWAITING_CARRIER', on, to: 'REFUNDING', do: ['stopTrackingWatch', 'notifyOrderLost', 'requestSupplier', 'issueCustomerRefund'] },
 ];
 

@@ -37,6 +37,7 @@ export const wrongItem = claimSaga<State>({
   transitions: [
     { from: 'RECEIVED', on: 'Started', to: 'AWAITING_REPLACEMENT', when: 'remedyIsReplacement', do: ['notifyWrongItemApology', 'requestReship'] },
     { from: 'RECEIVED', on: 'Started', to: 'REFUNDING', when: 'refundImmediately', do: ['notifyWrongItemApology', 'requestSupplier', 'issueCustomerRefund'] },
+    { from: 'RECEIVED', on: 'Started', to: 'REFUNDING', when: 'creditImmediately', do: ['notifyWrongItemApology', 'requestSupplier', 'issueStoreCredit'] },
     { from: 'RECEIVED', on: 'Started', to: 'AWAITING_SUPPLIER', do: ['notifyWrongItemApology', 'requestSupplier'] },
 
     // Reship: an approval without tracking still means the right item is on its way (a request is answered once).
@@ -47,7 +48,7 @@ export const wrongItem = claimSaga<State>({
 
     // Refund or store credit, as for DAMAGED.
     { from: 'AWAITING_SUPPLIER', on: 'SupplierApproved', to: 'REFUNDING', when: 'remedyIsRefund', do: ['sendReturnInstructions', 'issueCustomerRefund'] },
-    { from: 'AWAITING_SUPPLIER', on: 'SupplierApproved', to: 'COMPLETED', when: 'remedyIsStoreCredit', do: ['sendReturnInstructions', 'issueStoreCredit', 'scheduleFeedback'] },
+    { from: 'AWAITING_SUPPLIER', on: 'SupplierApproved', to: 'REFUNDING', when: 'remedyIsStoreCredit', do: ['sendReturnInstructions', 'issueStoreCredit'] },
     { from: 'AWAITING_SUPPLIER', on: 'ReplacementShipped', to: 'COMPLETED', do: ['notifyReplacementShipped', 'sendReturnInstructions', 'scheduleFeedback'] },
     { from: 'AWAITING_SUPPLIER', on: 'SupplierRejected', to: 'ESCALATED', when: 'autoApproveRefund', do: ['supplierRejectedEscalate', 'issueCustomerRefund'] },
     { from: 'AWAITING_SUPPLIER', on: 'SupplierRejected', to: 'ESCALATED', do: ['supplierRejectedEscalate', 'notifyEscalated'] },
@@ -70,7 +71,7 @@ export const wrongItem = claimSaga<State>({
     { from: 'ESCALATED', on: 'SupplierApproved', to: 'COMPLETED', when: 'reshipRequested', do: ['notifyReplacementShipped', 'sendReturnInstructions', 'scheduleFeedback'] },
     { from: 'ESCALATED', on: 'SupplierApproved', to: 'COMPLETED', when: 'customerMadeWhole', do: ['sendReturnInstructions', 'scheduleFeedback'] },
     { from: 'ESCALATED', on: 'SupplierApproved', to: 'REFUNDING', when: 'remedyIsRefund', do: ['sendReturnInstructions', 'issueCustomerRefund'] },
-    { from: 'ESCALATED', on: 'SupplierApproved', to: 'COMPLETED', when: 'remedyIsStoreCredit', do: ['sendReturnInstructions', 'issueStoreCredit', 'scheduleFeedback'] },
+    { from: 'ESCALATED', on: 'SupplierApproved', to: 'REFUNDING', when: 'remedyIsStoreCredit', do: ['sendReturnInstructions', 'issueStoreCredit'] },
     { from: 'ESCALATED', on: 'OpsRetry', to: 'REFUNDING', when: 'refundFailed', do: ['retryRefund'] },
     ...commonTail<State>(['RECEIVED', 'AWAITING_REPLACEMENT', 'AWAITING_SUPPLIER', 'AWAITING_EVIDENCE', 'REFUNDING', 'AWAITING_RECOVERY', 'ESCALATED']),
   ],
