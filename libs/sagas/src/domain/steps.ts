@@ -64,6 +64,7 @@ export const guards: Record<string, Guard> = {
   supplierApproved: (d) => d.claims.every((c) => c.status === 'APPROVED' || c.status === 'PARTIALLY_APPROVED'),
   supplierRejected: (d) => d.claims.some((c) => c.status === 'REJECTED'),
   supplierUnreachable: (d) => d.claims.some((c) => c.status === 'UNREACHABLE'),
+  replacementShipped: (d) => d.claims.some((c) => c.status === 'REPLACEMENT_SHIPPED'),
   notFeedbackYet: (d) => !d.notified.includes('FEEDBACK_REQUEST'),
   firstReminder: (d, e) => (claimOf(d, e)?.reminders ?? 0) === 0,
 };
@@ -158,6 +159,12 @@ export const actions: Record<string, Action> = {
   escalateSilentSupplier: (draft, e) => {
     const c = claimOf(draft, e);
     draft.escalation = `supplier did not answer within its SLA${c ? ` (${c.supplierId})` : ''}`;
+    return [{ kind: 'alert', reason: draft.escalation }];
+  },
+
+  /** A supplier that reships instead of crediting, after the customer was already paid: no credit will come; ops recover it. */
+  escalateReplacementAfterPayment: (draft) => {
+    draft.escalation = 'supplier shipped a replacement instead of crediting, after the customer was already paid: recover the credit or the item';
     return [{ kind: 'alert', reason: draft.escalation }];
   },
 
