@@ -24,18 +24,19 @@ describe('Money paid out: zero refunds, store credit in the store, restocking fe
 
   let seq = 7100;
   /** One line of `unitPriceMinor` from the supplier, no shipping; seeded in the fake Shopify with a customer account unless `guest`. */
-  async function order(t: Tenant, s: LinkedSupplier, unitPriceMinor: number, opts: { guest?: boolean } = {}) {
+  async function order(t: Tenant, s: LinkedSupplier, unitPriceMinor: number, opts: { guest?: boolean; currency?: string } = {}) {
+    const currency = opts.currency ?? 'EUR';
     const n = ++seq;
     const externalId = `gid://shopify/Order/${n}`;
     const customerId = opts.guest ? undefined : `gid://shopify/Customer/${n}`;
     const lines = [{ externalId: `gid://shopify/LineItem/${n}0`, sku: `SKU-${n}`, title: 'Linen throw', quantity: 1, unitPriceMinor, supplierId: s.id }];
     const now = sys.clock.now().getTime();
     const res = await sys.http.post('/orders', {
-      externalId, currency: 'EUR', locale: 'en', customer: { email: `kim${n}@example.test`, name: 'Kim' }, lines, shippingMinor: 0, taxMinor: 0,
+      externalId, currency, locale: 'en', customer: { email: `kim${n}@example.test`, name: 'Kim' }, lines, shippingMinor: 0, taxMinor: 0,
       orderedAt: new Date(now - 10 * DAY).toISOString(), deliveredAt: new Date(now - 2 * DAY).toISOString(),
     }, auth(t.apiKey));
     if (res.status !== 201) throw new Error(`register order: ${res.status} ${JSON.stringify(res.data)}`);
-    sys.shop.addOrder({ id: externalId, currency: 'EUR', lineItems: [{ id: lines[0].externalId, quantity: 1, unitPriceMinor }], shippingMinor: 0, customerId });
+    sys.shop.addOrder({ id: externalId, currency, lineItems: [{ id: lines[0].externalId, quantity: 1, unitPriceMinor }], shippingMinor: 0, customerId });
     return { id: res.data.id as string, externalId, customerId, email: `kim${n}@example.test` };
   }
 
@@ -153,5 +154,26 @@ describe('Money paid out: zero refunds, store credit in the store, restocking fe
     expect(mail.text).toContain(cards[0].code);
     expect(ledgerOf(done)).toEqual(expect.arrayContaining([['STORE_CREDIT', 2500]]));
     expect((await sagaOf(sys, tenant, returnId)).amounts.storeCreditMinor).toBe(2500);
+  });
+
+  it('refused for good (no store credit, order not in the shop currency): escalated; after ops turn store credit on, a retry credits once under a fresh key', async () => {
+    sys.shop.storeCreditEnabled = false;
+    const tenant = await createTenant(sys, { refundTiming: 'IMMEDIATE' });
+    const supplier = await linkSupplier(sys, tenant, { evidenceRequiredFor: [] });
+    const o = await order(tenant, supplier, 30_000, { currency: 'DKK' });
+    const returnId = await report(tenant, { orderId: o.id, eventType: 'DAMAGED', resolution: 'STORE_CREDIT' });
+    const escalated = await waitForState(sys, tenant, returnId, 'ESCALATED');
+    expect(escalated.saga.escalation).toMatch(/refund failed: .*gift card would be in EUR, not DKK/);
+    expect(sys.shop.giftCards.filter((g) => g.customerId === o.customerId)).toHaveLength(0);
+
+    sys.shop.storeCreditEnabled = true;
+    const ops = { headers: { authorization: `Bearer ${tenant.opsApiKey}`, 'x-ops-actor': 'Ana' } };
+    expect((await sys.http.post(`/ops/cases/${returnId}/retry`, { reason: 'store credit turned on' }, ops)).status).toBe(202);
+    const recovering = await waitForState(sys, tenant, returnId, 'AWAITING_RECOVERY');
+    expect(sys.shop.storeCredits.filter((c) => c.customerId === o.customerId).map((c) => [c.amountMinor, c.currency])).toEqual([[30_000, 'DKK']]);
+    const keys = sys.shop.storeCreditRequests.filter((r) => (r.json as Json)?.variables?.id === o.customerId).map((r) => r.idempotencyKey);
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(`${keys[0]}/1`);
+    expect(recovering.ledger.filter((l: Json) => l.kind === 'STORE_CREDIT')).toEqual([expect.objectContaining({ amountMinor: 30_000, currency: 'DKK' })]);
   });
 });

@@ -27,7 +27,11 @@ interface RefundRow {
   provider_refund_id: string | null;
   gift_card_code: string | null;
   shop_currency: string;
+  key_generation: number;
 }
+
+/** The idempotency key sent to the store: the refund id, plus a generation once a definite refusal was retried by ops. */
+export const storeKeyFor = (r: { id: string; key_generation: number }) => (r.key_generation ? `${r.id}/${r.key_generation}` : r.id);
 
 /**
  * Issues customer refunds and store credit exactly once: a refund row per
@@ -92,10 +96,10 @@ export class RefundIssuer implements OnModuleInit {
       ? { kind: 'rejected', reason: 'tenant has no store connection' }
       : r.purpose === 'STORE_CREDIT'
         ? await this.store.storeCredit(store, {
-            idempotencyKey: r.id, externalOrderId: r.external_order_id, currency: r.currency, shopCurrency: r.shop_currency.trim(), amountMinor: Number(r.amount_minor), note: r.request.note,
+            idempotencyKey: storeKeyFor(r), externalOrderId: r.external_order_id, currency: r.currency, shopCurrency: r.shop_currency.trim(), amountMinor: Number(r.amount_minor), note: r.request.note,
           })
         : await this.store.refund(store, {
-            idempotencyKey: r.id, externalOrderId: r.external_order_id, currency: r.currency, amountMinor: Number(r.amount_minor),
+            idempotencyKey: storeKeyFor(r), externalOrderId: r.external_order_id, currency: r.currency, amountMinor: Number(r.amount_minor),
             lines: r.request.lines, shippingMinor: r.request.shippingMinor, note: r.request.note,
           });
     this.metrics.refunds.inc({ outcome: result.kind });
@@ -110,7 +114,8 @@ export class RefundIssuer implements OnModuleInit {
           ...(giftCardCode ? { giftCardCode } : {}),
         });
       } else if (giveUp) {
-        await m.query(`UPDATE refunds SET status = 'FAILED', attempts = $2, last_error = $3 WHERE id = $1`, [r.id, attempts, result.reason]);
+        // A definite refusal created nothing in the store: a later retry gets a fresh key, so it is not answered with the stored refusal.
+        await m.query(`UPDATE refunds SET status = 'FAILED', attempts = $2, last_error = $3, key_generation = key_generation + $4 WHERE id = $1`, [r.id, attempts, result.reason, result.kind === 'rejected' ? 1 : 0]);
         await this.messaging.outbox.emit<RefundFailed>(m, 'RefundFailed', meta, { sagaId: r.saga_id, refundId: r.id, purpose: r.purpose, reason: result.reason, permanent: result.kind === 'rejected' });
       } else {
         await m.query(`UPDATE refunds SET attempts = $2, last_error = $3 WHERE id = $1`, [r.id, attempts, result.reason]);
