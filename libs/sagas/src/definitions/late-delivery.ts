@@ -104,6 +104,8 @@ export const lateDelivery = claimSaga<State>({
     { from: 'CANCELLING', on: 'RefundFailed', to: 'CANCELLING', do: ['alertGoodwillFailed'] },
 
     { from: 'REFUNDING', on: 'RefundIssued', to: 'COMPLETED', when: 'cancelRefundIssued', do: ['notifyCancelRefunded', 'scheduleFeedback'] },
+    // A case left waiting in REFUNDING with nothing asked for (before issue 16's fix): ops retry asks now; nothing to pay completes at once.
+    { from: 'REFUNDING', on: 'OpsRetry', to: 'REFUNDING', when: 'nothingInFlight', do: ['issueCancelRefund'] },
     { from: 'REFUNDING', on: 'RefundFailed', to: 'ESCALATED', when: 'isCancelRefund', do: ['refundFailedEscalate'] },
 
     { from: 'ESCALATED', on: 'SupplierApproved', to: 'REFUNDING', when: 'cancelRefundFailed', do: ['retryCancelRefund'] },

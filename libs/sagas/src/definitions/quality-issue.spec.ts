@@ -162,6 +162,20 @@ describe('QUALITY_ISSUE saga', () => {
       expect(sim.state).toBe('COMPLETED');
     });
 
+    it('a case already stuck in REFUNDING with nothing asked for (before the fix) is repaired by an ops retry', () => {
+      const c = { ...caseOf('QUALITY_ISSUE', { defect: false, supplier: { restockingFeePercent: 100 }, tenant: { refundTiming: 'IMMEDIATE' } }), shippingMinor: 0 };
+      const sim = new SagaSim(qualityIssue, c);
+      sim.start();
+      // The state the old code left behind: REFUNDING, no refund recorded.
+      sim.state = 'REFUNDING';
+      sim.data.refunds = {};
+      sim.ops('RETRY');
+      expect(sim.state).toBe('AWAITING_RECOVERY');
+      expect(sim.data.refunds.CUSTOMER_REFUND).toMatchObject({ amountMinor: 0, status: 'ISSUED' });
+      sim.ops('RETRY');
+      expect(sim.state).toBe('AWAITING_RECOVERY');
+    });
+
     it('a restocking fee of 100% is a refund of nothing: done at once, booked, and the supplier still answers into a terminal state', () => {
       const c = { ...caseOf('QUALITY_ISSUE', { defect: false, supplier: { restockingFeePercent: 100 }, tenant: { refundTiming: 'IMMEDIATE' } }), shippingMinor: 0 };
       const sim = new SagaSim(qualityIssue, c);

@@ -65,6 +65,8 @@ export const guards: Record<string, Guard> = {
   supplierRejected: (d) => d.claims.some((c) => c.status === 'REJECTED'),
   supplierUnreachable: (d) => d.claims.some((c) => c.status === 'UNREACHABLE'),
   replacementShipped: (d) => d.claims.some((c) => c.status === 'REPLACEMENT_SHIPPED'),
+  /** In REFUNDING with no payment asked for: only cases stuck before payments of nothing were done at once (issue 16). */
+  nothingInFlight: (d) => !Object.values(d.refunds).some((r) => r?.status === 'REQUESTED'),
   notFeedbackYet: (d) => !d.notified.includes('FEEDBACK_REQUEST'),
   firstReminder: (d, e) => (claimOf(d, e)?.reminders ?? 0) === 0,
 };
