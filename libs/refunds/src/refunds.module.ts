@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { Envelope, IssueRefund, RefundFailed, RefundIssued, Topics } from '@app/contracts';
 import { Clock, LOGGER, Messaging, Metrics, SecretBox, secretContext, TaskOutcome, TaskQueue, TaskRow, TaskScheduler } from '@app/platform';
-import { ShopifyRefunds, StoreRefunds } from './shopify-refunds';
+import { ShopifyRefunds, StoreCreditResult, StoreRefunds } from './shopify-refunds';
 
 export const REFUND_QUEUE = 'refund';
 export const STORE_REFUNDS = Symbol('STORE_REFUNDS');
@@ -25,12 +25,18 @@ interface RefundRow {
   store_url: string | null;
   store_access_token: string | null;
   provider_refund_id: string | null;
+  gift_card_code: string | null;
+  shop_currency: string;
+  key_generation: number;
 }
 
+/** The idempotency key sent to the store: the refund id, plus a generation once a definite refusal was retried by ops. */
+export const storeKeyFor = (r: { id: string; key_generation: number }) => (r.key_generation ? `${r.id}/${r.key_generation}` : r.id);
+
 /**
- * Issues customer refunds exactly once: a refund row per refund id (the
- * idempotency key, also sent to the store), attempts driven by the durable task
- * queue, and the outcome published through the outbox.
+ * Issues customer refunds and store credit exactly once: a refund row per
+ * refund id (the idempotency key, also sent to the store), attempts driven by
+ * the durable task queue, and the outcome published through the outbox.
  */
 @Injectable()
 export class RefundIssuer implements OnModuleInit {
@@ -52,12 +58,13 @@ export class RefundIssuer implements OnModuleInit {
 
   private async accept(m: EntityManager, env: Envelope<IssueRefund>): Promise<void> {
     const cmd = env.payload;
-    const [existing] = await m.query(`SELECT status, provider_refund_id, amount_minor FROM refunds WHERE id = $1 FOR UPDATE`, [cmd.refundId]);
+    const [existing] = await m.query(`SELECT status, provider_refund_id, amount_minor, gift_card_code FROM refunds WHERE id = $1 FOR UPDATE`, [cmd.refundId]);
     const meta = { returnId: env.returnId, tenantId: env.tenantId, correlationId: env.correlationId, causationId: env.id };
     if (existing?.status === 'SUCCEEDED') {
       // Asked again for a refund already paid: report it again, never pay again.
       await this.messaging.outbox.emit<RefundIssued>(m, 'RefundIssued', meta, {
         sagaId: cmd.sagaId, refundId: cmd.refundId, purpose: cmd.purpose, amountMinor: Number(existing.amount_minor), currency: cmd.currency, providerRefundId: existing.provider_refund_id,
+        ...(existing.gift_card_code ? { giftCardCode: existing.gift_card_code } : {}),
       });
       return;
     }
@@ -84,23 +91,34 @@ export class RefundIssuer implements OnModuleInit {
     if (!r || r.status !== 'PENDING') return { kind: 'done' };
     const attempts = r.attempts + 1;
     const meta = { returnId: r.return_id, tenantId: r.tenant_id, correlationId };
-    const result = r.store_url && r.store_access_token
-      ? await this.store.refund({ url: r.store_url, accessToken: this.secrets.open(r.store_access_token, secretContext.storeToken(r.tenant_id)) }, {
-          idempotencyKey: r.id, externalOrderId: r.external_order_id, currency: r.currency, amountMinor: Number(r.amount_minor),
-          lines: r.request.lines, shippingMinor: r.request.shippingMinor, note: r.request.note,
-        })
-      : ({ kind: 'rejected', reason: 'tenant has no store connection' } as const);
+    const store = r.store_url && r.store_access_token
+      ? { url: r.store_url, accessToken: this.secrets.open(r.store_access_token, secretContext.storeToken(r.tenant_id)) }
+      : undefined;
+    // Store credit goes to the customer's account in the store (or a gift card); everything else back to the payment method.
+    const result: StoreCreditResult = !store
+      ? { kind: 'rejected', reason: 'tenant has no store connection' }
+      : r.purpose === 'STORE_CREDIT'
+        ? await this.store.storeCredit(store, {
+            idempotencyKey: storeKeyFor(r), externalOrderId: r.external_order_id, currency: r.currency, shopCurrency: r.shop_currency.trim(), amountMinor: Number(r.amount_minor), note: r.request.note,
+          })
+        : await this.store.refund(store, {
+            idempotencyKey: storeKeyFor(r), externalOrderId: r.external_order_id, currency: r.currency, amountMinor: Number(r.amount_minor),
+            lines: r.request.lines, shippingMinor: r.request.shippingMinor, note: r.request.note,
+          });
     this.metrics.refunds.inc({ outcome: result.kind });
     const log = { returnId: r.return_id, refundId: r.id, attempt: attempts, outcome: result.kind, correlationId };
     const giveUp = result.kind === 'rejected' || (result.kind === 'unavailable' && attempts >= MAX_REFUND_ATTEMPTS);
     await this.ds.transaction(async (m) => {
       if (result.kind === 'succeeded') {
-        await m.query(`UPDATE refunds SET status = 'SUCCEEDED', attempts = $2, provider_refund_id = $3, completed_at = $4 WHERE id = $1`, [r.id, attempts, result.providerRefundId, this.clock.now()]);
+        const giftCardCode = result.giftCardCode ?? null;
+        await m.query(`UPDATE refunds SET status = 'SUCCEEDED', attempts = $2, provider_refund_id = $3, completed_at = $4, gift_card_code = $5 WHERE id = $1`, [r.id, attempts, result.providerRefundId, this.clock.now(), giftCardCode]);
         await this.messaging.outbox.emit<RefundIssued>(m, 'RefundIssued', meta, {
           sagaId: r.saga_id, refundId: r.id, purpose: r.purpose, amountMinor: Number(r.amount_minor), currency: r.currency, providerRefundId: result.providerRefundId,
+          ...(giftCardCode ? { giftCardCode } : {}),
         });
       } else if (giveUp) {
-        await m.query(`UPDATE refunds SET status = 'FAILED', attempts = $2, last_error = $3 WHERE id = $1`, [r.id, attempts, result.reason]);
+        // A definite refusal created nothing in the store: a later retry gets a fresh key, so it is not answered with the stored refusal.
+        await m.query(`UPDATE refunds SET status = 'FAILED', attempts = $2, last_error = $3, key_generation = key_generation + $4 WHERE id = $1`, [r.id, attempts, result.reason, result.kind === 'rejected' ? 1 : 0]);
         await this.messaging.outbox.emit<RefundFailed>(m, 'RefundFailed', meta, { sagaId: r.saga_id, refundId: r.id, purpose: r.purpose, reason: result.reason, permanent: result.kind === 'rejected' });
       } else {
         await m.query(`UPDATE refunds SET attempts = $2, last_error = $3 WHERE id = $1`, [r.id, attempts, result.reason]);

@@ -2,7 +2,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HostResolver } from '@app/platform';
 import { RefundsConfig } from './config';
-import { ShopifyRefunds, StoreRefund } from './shopify-refunds';
+import { FakeShopify } from '@app/testing';
+import { ShopifyRefunds, StoreCredit, StoreRefund } from './shopify-refunds';
 
 /** A loopback server that records what it gets and answers with `reply`. */
 async function server(reply: (req: http.IncomingMessage, res: http.ServerResponse) => void) {
@@ -30,6 +31,24 @@ describe('ShopifyRefunds: the token goes to the store host only', () => {
       const result = await adapter('localhost').refund({ url: `http://localhost:${store.port}`, accessToken: 'shpat_secret' }, refund);
       expect(result).toEqual({ kind: 'rejected', reason: expect.stringMatching(/redirect \(HTTP 302\).*not followed/) });
       expect(store.got).toEqual([{ path: '/admin/api/2026-04/graphql.json', token: 'shpat_secret' }]);
+      expect(target.got).toEqual([]);
+    } finally {
+      await Promise.all([store.close(), target.close()]);
+    }
+  });
+
+  it('store credit goes through the same guard: no redirect followed, the token to the store host only', async () => {
+    const target = await server((_q, res) => res.end('{}'));
+    const store = await server((_q, res) => {
+      res.writeHead(307, { location: `http://127.0.0.1:${target.port}/admin/api/2026-04/graphql.json` });
+      res.end();
+    });
+    try {
+      const result = await adapter('localhost').storeCredit({ url: `http://localhost:${store.port}`, accessToken: 'shpat_secret' }, {
+        idempotencyKey: 'k-2', externalOrderId: 'gid://shopify/Order/1', currency: 'EUR', shopCurrency: 'EUR', amountMinor: 500,
+      });
+      expect(result).toMatchObject({ kind: 'rejected', reason: expect.stringMatching(/redirect \(HTTP 307\).*not followed/) });
+      expect(store.got).toHaveLength(1);
       expect(target.got).toEqual([]);
     } finally {
       await Promise.all([store.close(), target.close()]);
@@ -73,5 +92,90 @@ describe('ShopifyRefunds: the token goes to the store host only', () => {
       for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
       await Promise.all([proxy.close(), store.close()]);
     }
+  });
+});
+
+const ORDER = 'gid://shopify/Order/2001';
+const GUEST_ORDER = 'gid://shopify/Order/2002';
+const CUSTOMER = 'gid://shopify/Customer/77';
+
+describe('ShopifyRefunds.storeCredit against the fake Shopify', () => {
+  let shop: FakeShopify;
+  // The fake listens on 127.0.0.1: allowed as written, as tests and local runs do.
+  const adapter = new ShopifyRefunds(Object.assign(new RefundsConfig(), { STORE_ALLOW_HOSTS: '127.0.0.1' }));
+  const store = () => ({ url: shop.url, accessToken: shop.accessToken });
+  const credit = (over: Partial<StoreCredit> = {}): StoreCredit => ({
+    idempotencyKey: '3f1d2a4b-5c6d-4e7f-8a9b-0c1d2e3f4a5b', externalOrderId: ORDER, currency: 'EUR', shopCurrency: 'EUR', amountMinor: 3200, note: 'QUALITY_ISSUE return', ...over,
+  });
+
+  beforeAll(async () => {
+    shop = await new FakeShopify().start();
+  });
+  afterAll(async () => {
+    await shop.stop();
+  });
+  beforeEach(() => {
+    shop.reset();
+    shop.storeCreditEnabled = true;
+    shop.addOrder({ id: ORDER, currency: 'EUR', lineItems: [{ id: 'gid://shopify/LineItem/1', quantity: 1, unitPriceMinor: 4000 }], customerId: CUSTOMER });
+    shop.addOrder({ id: GUEST_ORDER, currency: 'EUR', lineItems: [{ id: 'gid://shopify/LineItem/2', quantity: 1, unitPriceMinor: 4000 }] });
+  });
+
+  it("credits the order's customer's store credit account, in the order's currency", async () => {
+    const r = await adapter.storeCredit(store(), credit());
+    expect(r).toEqual({ kind: 'succeeded', providerRefundId: expect.stringMatching(/^gid:\/\/shopify\/StoreCreditAccountCreditTransaction\//), amountMinor: 3200 });
+    expect(shop.storeCredits).toEqual([expect.objectContaining({ customerId: CUSTOMER, amountMinor: 3200, currency: 'EUR', key: credit().idempotencyKey })]);
+    expect(shop.storeCreditBalanceMinor(CUSTOMER, 'EUR')).toBe(3200);
+    const [call] = shop.storeCreditRequests;
+    expect((call.json as { variables: unknown }).variables).toMatchObject({ id: CUSTOMER, creditInput: { creditAmount: { amount: '32.00', currencyCode: 'EUR' } } });
+  });
+
+  it('a retry after a lost answer replays the first credit: credited once', async () => {
+    shop.timeoutAfterSuccessNext(1, { newRefundsOnly: true });
+    const first = await adapter.storeCredit(store(), credit());
+    expect(first.kind).toBe('unavailable');
+    const second = await adapter.storeCredit(store(), credit());
+    expect(second.kind).toBe('succeeded');
+    expect(shop.storeCredits).toHaveLength(1);
+    expect(shop.storeCreditRequests.map((r) => r.outcome)).toEqual(['store-credit-created', 'replayed']);
+    expect(shop.storeCreditBalanceMinor(CUSTOMER, 'EUR')).toBe(3200);
+  });
+
+  it('a shop without store credit gets a gift card for the customer, once, and its code comes back', async () => {
+    shop.storeCreditEnabled = false;
+    const r = await adapter.storeCredit(store(), credit());
+    expect(r).toMatchObject({ kind: 'succeeded', providerRefundId: expect.stringMatching(/^gid:\/\/shopify\/GiftCard\//), amountMinor: 3200, giftCardCode: expect.any(String) });
+    const again = await adapter.storeCredit(store(), credit());
+    expect(again).toEqual(r);
+    expect(shop.giftCards).toEqual([expect.objectContaining({ customerId: CUSTOMER, amountMinor: 3200, code: r.kind === 'succeeded' ? r.giftCardCode : '' })]);
+    expect(shop.storeCredits).toHaveLength(0);
+    expect(shop.giftCardRequests.map((q) => q.outcome)).toEqual(['gift-card-created', 'replayed']);
+  });
+
+  it('a guest checkout (no customer) gets a gift card without an owner', async () => {
+    const r = await adapter.storeCredit(store(), credit({ externalOrderId: GUEST_ORDER }));
+    expect(r.kind).toBe('succeeded');
+    expect(shop.storeCreditRequests).toHaveLength(0);
+    expect(shop.giftCards).toEqual([expect.objectContaining({ customerId: undefined, amountMinor: 3200 })]);
+  });
+
+  it('no gift card in the shop currency for an order in another currency: refused, nothing created', async () => {
+    shop.storeCreditEnabled = false;
+    const r = await adapter.storeCredit(store(), credit({ currency: 'DKK', shopCurrency: 'EUR' }));
+    expect(r).toMatchObject({ kind: 'rejected', reason: expect.stringMatching(/gift card would be in EUR, not DKK/) });
+    expect(shop.giftCards).toHaveLength(0);
+  });
+
+  it('an outage or throttling is worth retrying and creates nothing; bad credentials are not', async () => {
+    shop.failNext(1, 503);
+    expect(await adapter.storeCredit(store(), credit())).toMatchObject({ kind: 'unavailable', reason: 'HTTP 503' });
+    shop.throttleNext(1);
+    expect(await adapter.storeCredit(store(), credit())).toMatchObject({ kind: 'unavailable', reason: expect.stringMatching(/^THROTTLED/) });
+    expect(await adapter.storeCredit({ url: shop.url, accessToken: 'wrong' }, credit())).toMatchObject({ kind: 'rejected' });
+    expect(shop.storeCredits).toHaveLength(0);
+  });
+
+  it('an unknown order is refused', async () => {
+    expect(await adapter.storeCredit(store(), credit({ externalOrderId: 'gid://shopify/Order/404' }))).toMatchObject({ kind: 'rejected', reason: expect.stringMatching(/not found/) });
   });
 });

@@ -4,7 +4,10 @@ import { DataSource } from 'typeorm';
 import { LedgerKind, refundStatus, summarizeLedger, supplierCreditStatus, toDecimalString } from '@app/returns';
 import { ReportRange } from './report-range';
 
-/** Columns of the accounting export, in order. Amounts are decimals in the order's currency. */
+/**
+ * Columns of the accounting export, in order. Amounts are decimals in the order's currency.
+ * `restocking_fee` is what was kept back from the customer's refund or store credit: shown, not part of `net_cost`.
+ */
 export const LEDGER_CSV_COLUMNS = [
   'date', 'order', 'return_id', 'event_type', 'reason', 'state',
   'refunded', 'goodwill', 'store_credit', 'return_shipping', 'restocking_fee',

@@ -9,7 +9,8 @@ export class RefundLine {
   @IsInt() @Min(0) amountMinor!: number;
 }
 
-export const RefundPurposes = ['CUSTOMER_REFUND', 'GOODWILL', 'CANCEL_REFUND'] as const;
+/** STORE_CREDIT goes to the customer's store credit account (or a gift card) instead of back to the payment method. */
+export const RefundPurposes = ['CUSTOMER_REFUND', 'GOODWILL', 'CANCEL_REFUND', 'STORE_CREDIT'] as const;
 export type RefundPurpose = (typeof RefundPurposes)[number];
 
 /** Orchestrator → refunds: pay the customer back. `refundId` is the idempotency key end to end. */
@@ -34,6 +35,8 @@ export class RefundIssued {
   @IsInt() @Min(1) amountMinor!: number;
   @IsString() @Length(3, 3) currency!: string;
   @IsString() providerRefundId!: string;
+  /** STORE_CREDIT paid as a gift card (the shop has no store credit): the code the customer spends, shown once by the store. */
+  @IsOptional() @IsString() giftCardCode?: string;
 }
 registerMessage('RefundIssued', Topics.RefundEvents, RefundIssued);
 

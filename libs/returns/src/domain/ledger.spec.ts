@@ -18,6 +18,16 @@ describe('ledger', () => {
     });
   });
 
+  it('a restocking fee kept back shows in the ledger but is not money that left', () => {
+    const s = summarizeLedger([
+      { kind: 'SUPPLIER_CREDIT_REQUESTED', amountMinor: 4000 },
+      { kind: 'REFUND', amountMinor: 3200 },
+      { kind: 'RESTOCKING_FEE', amountMinor: 800 },
+      { kind: 'SUPPLIER_CREDIT_GRANTED', amountMinor: 3200 },
+    ]);
+    expect(s).toMatchObject({ refundedMinor: 3200, restockingFeeMinor: 800, outflowMinor: 3200, recoveredMinor: 3200, netCostMinor: 0 });
+  });
+
   it('an empty ledger is all zeros', () => {
     expect(Object.values(summarizeLedger([])).every((v) => v === 0)).toBe(true);
   });
@@ -41,8 +51,8 @@ describe('ledger', () => {
         expect(s.supplierCreditRequestedMinor).toBe(byKind('SUPPLIER_CREDIT_REQUESTED'));
         expect(s.supplierCreditGrantedMinor).toBe(byKind('SUPPLIER_CREDIT_GRANTED'));
         const total = entries.reduce((a, e) => a + e.amountMinor, 0);
-        expect(s.outflowMinor + s.supplierCreditRequestedMinor + s.supplierCreditGrantedMinor).toBe(total);
-        expect(s.outflowMinor).toBe(s.refundedMinor + s.goodwillMinor + s.storeCreditMinor + s.returnShippingMinor + s.restockingFeeMinor);
+        expect(s.outflowMinor + s.restockingFeeMinor + s.supplierCreditRequestedMinor + s.supplierCreditGrantedMinor).toBe(total);
+        expect(s.outflowMinor).toBe(s.refundedMinor + s.goodwillMinor + s.storeCreditMinor + s.returnShippingMinor);
         expect(s.recoveredMinor).toBe(s.supplierCreditGrantedMinor);
         expect(s.outflowMinor - s.recoveredMinor).toBe(s.netCostMinor);
         // order of entries does not matter

@@ -11,6 +11,7 @@ export interface LedgerSummary {
   goodwillMinor: number;
   storeCreditMinor: number;
   returnShippingMinor: number;
+  /** Kept back from the customer's refund or store credit (not money that left). */
   restockingFeeMinor: number;
   supplierCreditRequestedMinor: number;
   supplierCreditGrantedMinor: number;
@@ -22,7 +23,11 @@ export interface LedgerSummary {
   netCostMinor: number;
 }
 
-/** Sums a case's ledger. Requested credit is informational: only granted credit is recovered. */
+/**
+ * Sums a case's ledger. Requested credit is informational: only granted credit
+ * is recovered. A restocking fee is what the customer's refund was reduced by,
+ * so it shows in the accounts but never as money that left.
+ */
 export function summarizeLedger(entries: LedgerEntry[]): LedgerSummary {
   const sum = (k: LedgerKind) => entries.filter((e) => e.kind === k).reduce((s, e) => s + e.amountMinor, 0);
   const refundedMinor = sum('REFUND');
@@ -32,7 +37,7 @@ export function summarizeLedger(entries: LedgerEntry[]): LedgerSummary {
   const restockingFeeMinor = sum('RESTOCKING_FEE');
   const supplierCreditRequestedMinor = sum('SUPPLIER_CREDIT_REQUESTED');
   const supplierCreditGrantedMinor = sum('SUPPLIER_CREDIT_GRANTED');
-  const outflowMinor = refundedMinor + goodwillMinor + storeCreditMinor + returnShippingMinor + restockingFeeMinor;
+  const outflowMinor = refundedMinor + goodwillMinor + storeCreditMinor + returnShippingMinor;
   const recoveredMinor = supplierCreditGrantedMinor;
   return {
     refundedMinor, goodwillMinor, storeCreditMinor, returnShippingMinor, restockingFeeMinor,

@@ -6,7 +6,7 @@ import {
   WithdrawSupplierRequest,
 } from '@app/contracts';
 import { Clock, LOGGER, Messaging, Metrics, PermanentMessageError } from '@app/platform';
-import { decide, SagaDefinition } from '../domain/engine';
+import { decideAll, SagaDefinition } from '../domain/engine';
 import { interpret } from '../domain/interpret';
 import { Effect, SagaData } from '../domain/saga-data';
 import { initialData } from '../domain/steps';
@@ -71,23 +71,31 @@ export class SagaRunner {
     if (!def || def.version !== saga.definition_version) throw new PermanentMessageError(`no definition ${saga.event_type} v${saga.definition_version}`);
     const now = this.clock.now();
     const fact = interpret(saga.data, cause.type, cause.payload, now);
-    const decision = decide(def, saga.state, fact.data, fact.event, { sagaId, now });
-    const to = decision.kind === 'transition' ? decision.to : saga.state;
-    const data = decision.kind === 'transition' ? decision.data : fact.data;
-    const effects = [...fact.effects, ...(decision.kind === 'transition' ? decision.effects : [])];
-    const closes = def.terminal.includes(to) && !def.terminal.includes(saga.state);
-
-    const description = decision.kind === 'transition' ? decision.description : `${fact.event.name} (no transition: recorded)`;
-    w.transition(sagaId, saga.state, to, description, cause.messageId ?? null, { type: cause.type, event: fact.event.detail ?? null, effects: effects.map((e) => e.kind) }, now);
+    // The event, then any outcome its actions already know (raised), each recorded as its own transition.
+    const decisions = decideAll(def, saga.state, fact.data, fact.event, { sagaId, now });
     const meta = { returnId: saga.return_id, tenantId: saga.tenant_id, correlationId: cause.correlationId, causationId: cause.messageId };
-    const outbox = w;
-    if (decision.kind === 'transition') {
-      this.metrics.sagaTransitions.inc({ event_type: saga.event_type, from: saga.state, to });
-      await outbox.emit<SagaTransitioned>(m, 'SagaTransitioned', meta, { sagaId, eventType: saga.event_type, from: saga.state, to, cause: description, at: now.toISOString() });
+    let state = saga.state;
+    let data = fact.data;
+    const effects = [...fact.effects];
+    for (const [i, decision] of decisions.entries()) {
+      const from = state;
+      if (decision.kind === 'transition') {
+        state = decision.to;
+        data = decision.data;
+        effects.push(...decision.effects);
+      }
+      const description = decision.kind === 'transition' ? decision.description : `${i === 0 ? fact.event.name : 'raised event'} (no transition: recorded)`;
+      w.transition(sagaId, from, state, description, i === 0 ? (cause.messageId ?? null) : null,
+        { type: i === 0 ? cause.type : 'raised', event: i === 0 ? (fact.event.detail ?? null) : null, effects: (decision.kind === 'transition' ? decision.effects : []).map((e) => e.kind) }, now);
+      if (decision.kind === 'transition') {
+        this.metrics.sagaTransitions.inc({ event_type: saga.event_type, from, to: state });
+        await w.emit<SagaTransitioned>(m, 'SagaTransitioned', meta, { sagaId, eventType: saga.event_type, from, to: state, cause: description, at: now.toISOString() });
+      }
+      this.log.info({ returnId: saga.return_id, sagaId, from, to: state, cause: description, correlationId: cause.correlationId }, 'saga step');
     }
+    const closes = def.terminal.includes(state) && !def.terminal.includes(saga.state);
     await this.applyEffects(m, def, { ...saga, data }, effects, meta);
-    this.log.info({ returnId: saga.return_id, sagaId, from: saga.state, to, cause: description, correlationId: cause.correlationId }, 'saga step');
-    w.save(saga, to, data, now, closes);
+    w.save(saga, state, data, now, closes);
     await w.stepDone();
   }
 
@@ -145,6 +153,8 @@ export class SagaRunner {
           break;
         case 'ledger':
           outbox.ledger(saga.id, saga.tenant_id, e.entry, e.amountMinor, c.currency, e.reference, now);
+          break;
+        case 'raise': // consumed by decideAll
           break;
         case 'alert':
           this.log.warn({ returnId: saga.return_id, sagaId: saga.id, eventType: def.eventType, alert: e.reason }, 'ops alert: case needs attention');

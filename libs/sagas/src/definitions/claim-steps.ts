@@ -1,7 +1,7 @@
 import { stableId } from '@app/contracts';
 import type { Action, Guard, SagaDefinition, Transition } from '../domain/engine';
 import type { Effect, SagaData } from '../domain/saga-data';
-import { actions, CLAIM_WINDOW_TIMER, guards, notify, PARCEL_TIMER, slaTimer } from '../domain/steps';
+import { actions, CLAIM_WINDOW_TIMER, guards, notify, PARCEL_TIMER, remedyOf, slaTimer } from '../domain/steps';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -30,7 +30,8 @@ export const claimGuards: Record<string, Guard> = {
   parcelInTransit: (d) => d.parcel?.status === 'IN_TRANSIT',
   reshipRequested: (d) => d.claims.some((c) => c.requestKind === 'RESHIP'),
   evidenceAwaited: (d) => d.claims.some((c) => c.status === 'NEEDS_EVIDENCE'),
-  customerMadeWhole: (d) => d.refunds.CUSTOMER_REFUND?.status === 'ISSUED' || d.storeCreditMinor > 0,
+  // storeCreditMinor: cases credited before store credit went through the store (and so has no refund row).
+  customerMadeWhole: (d) => remedyOf(d)?.status === 'ISSUED' || d.storeCreditMinor > 0,
 };
 
 /** Sends a request of `kind` to every claim without one outstanding; a claim whose earlier request was answered gets a fresh request id. */

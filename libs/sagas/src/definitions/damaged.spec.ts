@@ -71,8 +71,23 @@ describe('DAMAGED with a replacement or store credit', () => {
     sim.advance(24 * 3_600_000);
     expect(sim.state).toBe('ESCALATED');
     sim.answer('APPROVED');
+    expect(sim.state).toBe('REFUNDING');
+    sim.refund('issued', 'STORE_CREDIT');
     expect(sim.state).toBe('COMPLETED');
     expect(sim.data.storeCreditMinor).toBeGreaterThan(0);
+  });
+
+  it('IMMEDIATE store credit goes out at once, not after the supplier answers', () => {
+    const sim = new SagaSim(damaged, caseOf('DAMAGED', { resolution: 'STORE_CREDIT', tenant: { refundTiming: 'IMMEDIATE' } }));
+    sim.start();
+    expect(sim.state).toBe('REFUNDING');
+    expect(sim.of('refund')).toEqual([{ kind: 'refund', purpose: 'STORE_CREDIT' }]);
+    expect(sim.data.refunds.STORE_CREDIT!.amountMinor).toBe(3998);
+    sim.refund('issued', 'STORE_CREDIT');
+    expect(sim.state).toBe('AWAITING_RECOVERY');
+    expect(sim.mails).toEqual(['CLAIM_RECEIVED', 'STORE_CREDIT_ISSUED']);
+    sim.answer('APPROVED');
+    expect(sim.state).toBe('COMPLETED');
   });
 });
 

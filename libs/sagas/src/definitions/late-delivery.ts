@@ -58,6 +58,10 @@ const actions: Record<string, Action> = {
   },
   notifyCancelRefunded: notify('REFUND_ISSUED', (d) => ({ amount: formatMoney(d.refunds.CANCEL_REFUND?.amountMinor ?? 0, d.case.currency, d.case.locale) })),
   alertGoodwillFailed: (_d, e) => [{ kind: 'alert', reason: `goodwill refund failed: ${e.detail?.reason ?? 'unknown'}` }],
+  escalateShippedNotCancelled: (draft) => {
+    draft.escalation = 'supplier answered the cancel request with a shipment: check whether the order is on its way';
+    return [{ kind: 'alert', reason: draft.escalation }];
+  },
   escalateSupplierQuery: (draft) => {
     draft.escalation = 'supplier asked for more information about the cancel request';
     return [{ kind: 'alert', reason: draft.escalation }];
@@ -91,6 +95,8 @@ export const lateDelivery = claimSaga<State>({
     { from: 'CANCELLING', on: 'SupplierApproved', to: 'REFUNDING', do: ['issueCancelRefund'] },
     { from: 'CANCELLING', on: 'SupplierRejected', to: 'ESCALATED', do: ['supplierRejectedEscalate', 'notifyEscalated'] },
     { from: 'CANCELLING', on: 'SupplierNeedsEvidence', to: 'ESCALATED', do: ['escalateSupplierQuery'] },
+    // A shipment in answer to a cancel: no credit will come; ops check whether the order is on its way after all.
+    { from: 'CANCELLING', on: 'ReplacementShipped', to: 'ESCALATED', do: ['escalateShippedNotCancelled'] },
     { from: 'CANCELLING', on: 'SupplierSlaExpired', to: 'CANCELLING', when: 'firstReminder', do: ['remindSupplier'] },
     { from: 'CANCELLING', on: 'SupplierSlaExpired', to: 'ESCALATED', do: ['escalateSilentSupplier'] },
     { from: 'CANCELLING', on: 'SupplierUnreachable', to: 'ESCALATED', do: ['escalateUnreachable'] },
@@ -98,6 +104,8 @@ export const lateDelivery = claimSaga<State>({
     { from: 'CANCELLING', on: 'RefundFailed', to: 'CANCELLING', do: ['alertGoodwillFailed'] },
 
     { from: 'REFUNDING', on: 'RefundIssued', to: 'COMPLETED', when: 'cancelRefundIssued', do: ['notifyCancelRefunded', 'scheduleFeedback'] },
+    // A case left waiting in REFUNDING with nothing asked for (before issue 16's fix): ops retry asks now; nothing to pay completes at once.
+    { from: 'REFUNDING', on: 'OpsRetry', to: 'REFUNDING', when: 'nothingInFlight', do: ['issueCancelRefund'] },
     { from: 'REFUNDING', on: 'RefundFailed', to: 'ESCALATED', when: 'isCancelRefund', do: ['refundFailedEscalate'] },
 
     { from: 'ESCALATED', on: 'SupplierApproved', to: 'REFUNDING', when: 'cancelRefundFailed', do: ['retryCancelRefund'] },

@@ -62,6 +62,8 @@ describe('LOST saga', () => {
     const sim = new SagaSim(lost, caseOf('LOST', { resolution: 'STORE_CREDIT' }));
     sim.start();
     sim.track('ORDER_LOST');
+    expect(sim.state).toBe('REFUNDING');
+    sim.refund('issued', 'STORE_CREDIT');
     expect(sim.state).toBe('AWAITING_RECOVERY');
     expect(sim.data.storeCreditMinor).toBe(3998);
     const effects = sim.track('ORDER_DELIVERED');

@@ -30,7 +30,7 @@ const actions: Record<string, Action> = {
 /** The carrier's word or the silence threshold: either declares the parcel lost, and the customer is made whole at once. */
 const declaredLost = (on: 'OrderLost' | 'TrackingSilent'): Transition<State>[] => [
   { from: 'AWAITING_CARRIER', on, to: 'AWAITING_REPLACEMENT', when: 'remedyIsReplacement', do: ['stopTrackingWatch', 'notifyOrderLost', 'requestReship'] },
-  { from: 'AWAITING_CARRIER', on, to: 'AWAITING_RECOVERY', when: 'remedyIsStoreCredit', do: ['stopTrackingWatch', 'notifyOrderLost', 'requestSupplier', 'issueStoreCredit'] },
+  { from: 'AWAITING_CARRIER', on, to: 'REFUNDING', when: 'remedyIsStoreCredit', do: ['stopTrackingWatch', 'notifyOrderLost', 'requestSupplier', 'issueStoreCredit'] },
   { from: 'AWAITING_CARRIER', on, to: 'REFUNDING', do: ['stopTrackingWatch', 'notifyOrderLost', 'requestSupplier', 'issueCustomerRefund'] },
 ];
 
@@ -65,10 +65,15 @@ export const lost = claimSaga<State>({
     { from: 'REFUNDING', on: 'RefundIssued', to: 'COMPLETED', when: 'supplierApproved', do: ['notifyRefundIssued', 'scheduleFeedback'] },
     { from: 'REFUNDING', on: 'RefundIssued', to: 'ESCALATED', when: 'supplierRejected', do: ['notifyRefundIssued', 'supplierRejectedEscalate'] },
     { from: 'REFUNDING', on: 'RefundIssued', to: 'AWAITING_EVIDENCE', when: 'evidenceAwaited', do: ['notifyRefundIssued', 'watchClaimWindow'] },
+    { from: 'REFUNDING', on: 'RefundIssued', to: 'ESCALATED', when: 'supplierUnreachable', do: ['notifyRefundIssued', 'escalateUnreachable'] },
+    { from: 'REFUNDING', on: 'RefundIssued', to: 'ESCALATED', when: 'replacementShipped', do: ['notifyRefundIssued', 'escalateReplacementAfterPayment'] },
     { from: 'REFUNDING', on: 'RefundIssued', to: 'AWAITING_RECOVERY', do: ['notifyRefundIssued'] },
+    // A case left waiting in REFUNDING with nothing asked for (before issue 16's fix): ops retry asks now; nothing to pay completes at once.
+    { from: 'REFUNDING', on: 'OpsRetry', to: 'REFUNDING', when: 'nothingInFlight', do: ['issueCustomerRefund'] },
     { from: 'REFUNDING', on: 'RefundFailed', to: 'ESCALATED', do: ['refundFailedEscalate'] },
 
     { from: 'AWAITING_RECOVERY', on: 'SupplierApproved', to: 'COMPLETED', do: ['scheduleFeedback'] },
+    { from: 'AWAITING_RECOVERY', on: 'ReplacementShipped', to: 'ESCALATED', do: ['escalateReplacementAfterPayment'] },
     { from: 'AWAITING_RECOVERY', on: 'SupplierRejected', to: 'ESCALATED', do: ['supplierRejectedEscalate'] },
     ...awaitSupplierRows<State>('AWAITING_RECOVERY', { evidence: 'AWAITING_EVIDENCE', escalated: 'ESCALATED' }),
     ...evidenceRows<State>('AWAITING_EVIDENCE', 'ESCALATED', [{ to: 'AWAITING_REPLACEMENT', when: 'reshipRequested' }, { to: 'AWAITING_RECOVERY' }]),

@@ -139,8 +139,54 @@ describe('QUALITY_ISSUE saga', () => {
       const sim = new SagaSim(qualityIssue, caseOf('QUALITY_ISSUE', { resolution: 'STORE_CREDIT', deliveredDaysAgo: 4 }));
       sim.start();
       sim.answer('APPROVED');
+      // Issued in the store (exactly once, like a refund): the case waits for the store's answer.
+      expect(sim.state).toBe('REFUNDING');
+      expect(sim.of('refund')).toEqual([{ kind: 'refund', purpose: 'STORE_CREDIT' }]);
+      sim.refund('issued', 'STORE_CREDIT');
       expect(sim.state).toBe('COMPLETED');
       expect(sim.data.storeCreditMinor).toBe(3998);
+      expect(sim.mail('STORE_CREDIT_ISSUED').amount).toBe('€39.98');
+      expect(sim.of('ledger').filter((l) => l.entry === 'STORE_CREDIT')).toEqual([expect.objectContaining({ amountMinor: 3998 })]);
+    });
+
+    it('IMMEDIATE store credit goes out at once, less the restocking fee for a non-defect, and the fee is booked', () => {
+      const sim = new SagaSim(qualityIssue, caseOf('QUALITY_ISSUE', { resolution: 'STORE_CREDIT', defect: false, supplier: { restockingFeePercent: 20 }, tenant: { refundTiming: 'IMMEDIATE' } }));
+      sim.start();
+      expect(sim.state).toBe('REFUNDING');
+      expect(sim.data.refunds.STORE_CREDIT).toMatchObject({ amountMinor: 3998 - 799, feeMinor: 799 });
+      sim.refund('issued', 'STORE_CREDIT');
+      expect(sim.state).toBe('AWAITING_RECOVERY');
+      expect(sim.of('ledger').filter((l) => l.entry === 'STORE_CREDIT' || l.entry === 'RESTOCKING_FEE').map((l) => [l.entry, l.amountMinor])).toEqual([['STORE_CREDIT', 3199], ['RESTOCKING_FEE', 799]]);
+      expect(sim.mail('STORE_CREDIT_ISSUED').restockingFee).toBe('€7.99');
+      sim.answer('APPROVED');
+      expect(sim.state).toBe('COMPLETED');
+    });
+
+    it('a case already stuck in REFUNDING with nothing asked for (before the fix) is repaired by an ops retry', () => {
+      const c = { ...caseOf('QUALITY_ISSUE', { defect: false, supplier: { restockingFeePercent: 100 }, tenant: { refundTiming: 'IMMEDIATE' } }), shippingMinor: 0 };
+      const sim = new SagaSim(qualityIssue, c);
+      sim.start();
+      // The state the old code left behind: REFUNDING, no refund recorded.
+      sim.state = 'REFUNDING';
+      sim.data.refunds = {};
+      sim.ops('RETRY');
+      expect(sim.state).toBe('AWAITING_RECOVERY');
+      expect(sim.data.refunds.CUSTOMER_REFUND).toMatchObject({ amountMinor: 0, status: 'ISSUED' });
+      sim.ops('RETRY');
+      expect(sim.state).toBe('AWAITING_RECOVERY');
+    });
+
+    it('a restocking fee of 100% is a refund of nothing: done at once, booked, and the supplier still answers into a terminal state', () => {
+      const c = { ...caseOf('QUALITY_ISSUE', { defect: false, supplier: { restockingFeePercent: 100 }, tenant: { refundTiming: 'IMMEDIATE' } }), shippingMinor: 0 };
+      const sim = new SagaSim(qualityIssue, c);
+      sim.start();
+      expect(sim.of('refund')).toEqual([]);
+      expect(sim.data.refunds.CUSTOMER_REFUND).toMatchObject({ amountMinor: 0, status: 'ISSUED', feeMinor: 3998 });
+      expect(sim.state).toBe('AWAITING_RECOVERY');
+      expect(sim.of('ledger').filter((l) => l.entry === 'REFUND' || l.entry === 'RESTOCKING_FEE').map((l) => [l.entry, l.amountMinor])).toEqual([['REFUND', 0], ['RESTOCKING_FEE', 3998]]);
+      expect(sim.mail('REFUND_ISSUED')).toMatchObject({ amount: '€0.00', restockingFee: '€39.98' });
+      sim.answer('APPROVED');
+      expect(sim.state).toBe('COMPLETED');
     });
   });
 

@@ -1,7 +1,7 @@
 import { linesTotal, restockingFeeMinor } from '@app/returns';
 import type { Action, Transition } from '../domain/engine';
 import type { SagaData } from '../domain/saga-data';
-import { customerRefundMinor, issueRefund } from '../domain/steps';
+import { customerRefundMinor, issueRefund, storeCreditMinor } from '../domain/steps';
 import { awaitSupplierRows, claimSaga, evidenceRows, inEach } from './claim-steps';
 import { commonTail } from './common';
 
@@ -16,8 +16,12 @@ export function qualityRestockingFeeMinor(d: SagaData): number {
   return d.case.claims.reduce((sum, c) => sum + restockingFeeMinor(d.case.eventType, c.policy, linesTotal(c.lines), { defect: d.case.defect ?? true }), 0);
 }
 
+/** The fee is kept back from the payment, so never more than the payment would have been. */
+const feeFrom = (gross: (d: SagaData) => number) => (d: SagaData) => Math.min(qualityRestockingFeeMinor(d), gross(d));
+
 const actions: Record<string, Action> = {
-  issueQualityRefund: issueRefund('CUSTOMER_REFUND', (d) => Math.max(0, customerRefundMinor(d) - qualityRestockingFeeMinor(d))),
+  issueQualityRefund: issueRefund('CUSTOMER_REFUND', (d) => customerRefundMinor(d) - feeFrom(customerRefundMinor)(d), feeFrom(customerRefundMinor)),
+  issueStoreCredit: issueRefund('STORE_CREDIT', (d) => storeCreditMinor(d) - feeFrom(storeCreditMinor)(d), feeFrom(storeCreditMinor)),
 };
 
 const OPEN: State[] = ['RECEIVED', 'AWAITING_SUPPLIER', 'AWAITING_EVIDENCE', 'AWAITING_RETURN', 'AWAITING_REPLACEMENT', 'REFUNDING', 'AWAITING_RECOVERY', 'ESCALATED'];
@@ -30,7 +34,7 @@ const settleReturned = (from: State | State[], on: string, pre: string[], guard?
   return [
     { from, on, to: 'COMPLETED', when: when('refundIssued'), do: [...pre, 'scheduleFeedback'] },
     { from, on, to: 'REFUNDING', when: when('remedyIsRefund'), do: [...pre, 'issueQualityRefund'] },
-    { from, on, to: 'COMPLETED', when: when('remedyIsStoreCredit'), do: [...pre, 'issueStoreCredit', 'scheduleFeedback'] },
+    { from, on, to: 'REFUNDING', when: when('remedyIsStoreCredit'), do: [...pre, 'issueStoreCredit'] },
     { from, on, to: 'AWAITING_REPLACEMENT', when: when('remedyIsReplacement'), do: [...pre, 'requestReship'] },
   ];
 };
@@ -56,12 +60,13 @@ export const qualityIssue = claimSaga<State>({
   transitions: [
     { from: 'RECEIVED', on: 'Started', to: 'AWAITING_REPLACEMENT', when: 'remedyIsReplacement', do: ['notifyClaimReceived', 'requestReship'] },
     { from: 'RECEIVED', on: 'Started', to: 'REFUNDING', when: 'refundImmediately', do: ['notifyClaimReceived', 'requestSupplier', 'issueQualityRefund'] },
+    { from: 'RECEIVED', on: 'Started', to: 'REFUNDING', when: 'creditImmediately', do: ['notifyClaimReceived', 'requestSupplier', 'issueStoreCredit'] },
     { from: 'RECEIVED', on: 'Started', to: 'AWAITING_SUPPLIER', do: ['notifyClaimReceived', 'requestSupplier'] },
 
     ...settleReturned('AWAITING_SUPPLIER', 'SupplierApproved', [], 'parcelReceived'),
     { from: 'AWAITING_SUPPLIER', on: 'SupplierApproved', to: 'AWAITING_RETURN', when: 'returnRequired', do: ['awaitParcel', 'sendReturnInstructions'] },
     { from: 'AWAITING_SUPPLIER', on: 'SupplierApproved', to: 'REFUNDING', when: 'remedyIsRefund', do: ['issueQualityRefund'] },
-    { from: 'AWAITING_SUPPLIER', on: 'SupplierApproved', to: 'COMPLETED', when: 'remedyIsStoreCredit', do: ['issueStoreCredit', 'scheduleFeedback'] },
+    { from: 'AWAITING_SUPPLIER', on: 'SupplierApproved', to: 'REFUNDING', when: 'remedyIsStoreCredit', do: ['issueStoreCredit'] },
     { from: 'AWAITING_SUPPLIER', on: 'ReplacementShipped', to: 'COMPLETED', do: ['notifyReplacementShipped', 'sendReturnInstructions', 'scheduleFeedback'] },
     { from: 'AWAITING_SUPPLIER', on: 'SupplierRejected', to: 'ESCALATED', when: 'autoApproveRefund', do: ['supplierRejectedEscalate', 'issueQualityRefund'] },
     { from: 'AWAITING_SUPPLIER', on: 'SupplierRejected', to: 'ESCALATED', do: ['supplierRejectedEscalate', 'notifyEscalated'] },
@@ -88,12 +93,17 @@ export const qualityIssue = claimSaga<State>({
     { from: 'REFUNDING', on: 'RefundIssued', to: 'AWAITING_EVIDENCE', when: 'evidenceAwaited', do: ['notifyRefundIssued', 'watchClaimWindow'] },
     { from: 'REFUNDING', on: 'RefundIssued', to: 'AWAITING_RETURN', when: 'returnOutstanding & supplierApproved', do: ['notifyRefundIssued', 'awaitParcel', 'sendReturnInstructions'] },
     { from: 'REFUNDING', on: 'RefundIssued', to: 'COMPLETED', when: 'supplierApproved', do: ['notifyRefundIssued', 'scheduleFeedback'] },
+    { from: 'REFUNDING', on: 'RefundIssued', to: 'ESCALATED', when: 'supplierUnreachable', do: ['notifyRefundIssued', 'escalateUnreachable'] },
+    { from: 'REFUNDING', on: 'RefundIssued', to: 'ESCALATED', when: 'replacementShipped', do: ['notifyRefundIssued', 'escalateReplacementAfterPayment'] },
     { from: 'REFUNDING', on: 'RefundIssued', to: 'AWAITING_RECOVERY', do: ['notifyRefundIssued'] },
+    // A case left waiting in REFUNDING with nothing asked for (before issue 16's fix): ops retry asks now; nothing to pay completes at once.
+    { from: 'REFUNDING', on: 'OpsRetry', to: 'REFUNDING', when: 'nothingInFlight', do: ['issueQualityRefund'] },
     { from: 'REFUNDING', on: 'RefundFailed', to: 'ESCALATED', do: ['refundFailedEscalate'] },
 
     // Refunded up front (IMMEDIATE): the supplier's approval may still send the item back.
     { from: 'AWAITING_RECOVERY', on: 'SupplierApproved', to: 'AWAITING_RETURN', when: 'returnOutstanding', do: ['awaitParcel', 'sendReturnInstructions'] },
     { from: 'AWAITING_RECOVERY', on: 'SupplierApproved', to: 'COMPLETED', do: ['scheduleFeedback'] },
+    { from: 'AWAITING_RECOVERY', on: 'ReplacementShipped', to: 'ESCALATED', do: ['escalateReplacementAfterPayment'] },
     { from: 'AWAITING_RECOVERY', on: 'SupplierRejected', to: 'ESCALATED', do: ['supplierRejectedEscalate'] },
     ...awaitSupplierRows<State>('AWAITING_RECOVERY', { evidence: 'AWAITING_EVIDENCE', escalated: 'ESCALATED' }),
 
@@ -106,7 +116,7 @@ export const qualityIssue = claimSaga<State>({
     { from: 'ESCALATED', on: 'SupplierApproved', to: 'AWAITING_RETURN', when: 'returnOutstanding', do: ['awaitParcel', 'sendReturnInstructions'] },
     { from: 'ESCALATED', on: 'SupplierApproved', to: 'REFUNDING', when: 'refundFailed', do: ['retryRefund'] },
     { from: 'ESCALATED', on: 'SupplierApproved', to: 'REFUNDING', when: 'remedyIsRefund', do: ['issueQualityRefund'] },
-    { from: 'ESCALATED', on: 'SupplierApproved', to: 'COMPLETED', when: 'remedyIsStoreCredit', do: ['issueStoreCredit', 'scheduleFeedback'] },
+    { from: 'ESCALATED', on: 'SupplierApproved', to: 'REFUNDING', when: 'remedyIsStoreCredit', do: ['issueStoreCredit'] },
     { from: 'ESCALATED', on: 'OpsRetry', to: 'REFUNDING', when: 'refundFailed', do: ['retryRefund'] },
     ...commonTail<State>(OPEN),
   ],

@@ -4,7 +4,7 @@
  * memory. Pure and fast; used by the definitions' unit specs only.
  */
 import { EventType, Resolution, ReturnReported, SupplierDecision, SupplierPolicy, TenantPolicy, TrackingStatus } from '@app/contracts';
-import { decide, SagaDefinition } from '../domain/engine';
+import { decideAll, SagaDefinition } from '../domain/engine';
 import { interpret } from '../domain/interpret';
 import type { Effect, SagaData } from '../domain/saga-data';
 import { initialData } from '../domain/steps';
@@ -64,14 +64,14 @@ export class SagaSim {
   /** Applies one message or timer; returns the effects of this step. */
   send(type: string, payload: unknown): Effect[] {
     const fact = interpret(this.data, type, payload, this.now);
-    const decision = decide(this.def, this.state, fact.data, fact.event, { sagaId: SAGA_ID, now: this.now });
-    const effects = [...fact.effects, ...(decision.kind === 'transition' ? decision.effects : [])];
-    if (decision.kind === 'transition') {
+    const effects = [...fact.effects];
+    this.data = fact.data;
+    for (const decision of decideAll(this.def, this.state, fact.data, fact.event, { sagaId: SAGA_ID, now: this.now })) {
+      if (decision.kind !== 'transition') continue;
+      effects.push(...decision.effects);
       this.state = decision.to;
       this.data = decision.data;
       this.path.push(decision.to);
-    } else {
-      this.data = fact.data;
     }
     for (const e of effects) {
       if (e.kind === 'timer.set') this.timers.set(e.timer, e.at);
@@ -94,7 +94,7 @@ export class SagaSim {
     return this.send('ReturnTracked', { status, at: this.now.toISOString(), ...extra });
   }
 
-  refund(outcome: 'issued' | 'failed', purpose: 'CUSTOMER_REFUND' | 'GOODWILL' | 'CANCEL_REFUND' = 'CUSTOMER_REFUND'): Effect[] {
+  refund(outcome: 'issued' | 'failed', purpose: 'CUSTOMER_REFUND' | 'GOODWILL' | 'CANCEL_REFUND' | 'STORE_CREDIT' = 'CUSTOMER_REFUND'): Effect[] {
     const r = this.data.refunds[purpose];
     if (!r) throw new Error(`no ${purpose} refund was asked for`);
     return outcome === 'issued'

@@ -37,6 +37,7 @@ export const wrongItem = claimSaga<State>({
   transitions: [
     { from: 'RECEIVED', on: 'Started', to: 'AWAITING_REPLACEMENT', when: 'remedyIsReplacement', do: ['notifyWrongItemApology', 'requestReship'] },
     { from: 'RECEIVED', on: 'Started', to: 'REFUNDING', when: 'refundImmediately', do: ['notifyWrongItemApology', 'requestSupplier', 'issueCustomerRefund'] },
+    { from: 'RECEIVED', on: 'Started', to: 'REFUNDING', when: 'creditImmediately', do: ['notifyWrongItemApology', 'requestSupplier', 'issueStoreCredit'] },
     { from: 'RECEIVED', on: 'Started', to: 'AWAITING_SUPPLIER', do: ['notifyWrongItemApology', 'requestSupplier'] },
 
     // Reship: an approval without tracking still means the right item is on its way (a request is answered once).
@@ -47,7 +48,7 @@ export const wrongItem = claimSaga<State>({
 
     // Refund or store credit, as for DAMAGED.
     { from: 'AWAITING_SUPPLIER', on: 'SupplierApproved', to: 'REFUNDING', when: 'remedyIsRefund', do: ['sendReturnInstructions', 'issueCustomerRefund'] },
-    { from: 'AWAITING_SUPPLIER', on: 'SupplierApproved', to: 'COMPLETED', when: 'remedyIsStoreCredit', do: ['sendReturnInstructions', 'issueStoreCredit', 'scheduleFeedback'] },
+    { from: 'AWAITING_SUPPLIER', on: 'SupplierApproved', to: 'REFUNDING', when: 'remedyIsStoreCredit', do: ['sendReturnInstructions', 'issueStoreCredit'] },
     { from: 'AWAITING_SUPPLIER', on: 'ReplacementShipped', to: 'COMPLETED', do: ['notifyReplacementShipped', 'sendReturnInstructions', 'scheduleFeedback'] },
     { from: 'AWAITING_SUPPLIER', on: 'SupplierRejected', to: 'ESCALATED', when: 'autoApproveRefund', do: ['supplierRejectedEscalate', 'issueCustomerRefund'] },
     { from: 'AWAITING_SUPPLIER', on: 'SupplierRejected', to: 'ESCALATED', do: ['supplierRejectedEscalate', 'notifyEscalated'] },
@@ -58,10 +59,15 @@ export const wrongItem = claimSaga<State>({
     { from: 'REFUNDING', on: 'RefundIssued', to: 'COMPLETED', when: 'supplierApproved', do: ['notifyRefundIssued', 'scheduleFeedback'] },
     { from: 'REFUNDING', on: 'RefundIssued', to: 'ESCALATED', when: 'supplierRejected', do: ['notifyRefundIssued', 'supplierRejectedEscalate'] },
     { from: 'REFUNDING', on: 'RefundIssued', to: 'AWAITING_EVIDENCE', when: 'evidenceAwaited', do: ['notifyRefundIssued', 'watchClaimWindow'] },
+    { from: 'REFUNDING', on: 'RefundIssued', to: 'ESCALATED', when: 'supplierUnreachable', do: ['notifyRefundIssued', 'escalateUnreachable'] },
+    { from: 'REFUNDING', on: 'RefundIssued', to: 'ESCALATED', when: 'replacementShipped', do: ['notifyRefundIssued', 'escalateReplacementAfterPayment'] },
     { from: 'REFUNDING', on: 'RefundIssued', to: 'AWAITING_RECOVERY', do: ['notifyRefundIssued'] },
+    // A case left waiting in REFUNDING with nothing asked for (before issue 16's fix): ops retry asks now; nothing to pay completes at once.
+    { from: 'REFUNDING', on: 'OpsRetry', to: 'REFUNDING', when: 'nothingInFlight', do: ['issueCustomerRefund'] },
     { from: 'REFUNDING', on: 'RefundFailed', to: 'ESCALATED', do: ['refundFailedEscalate'] },
 
     { from: 'AWAITING_RECOVERY', on: 'SupplierApproved', to: 'COMPLETED', do: ['sendReturnInstructions', 'scheduleFeedback'] },
+    { from: 'AWAITING_RECOVERY', on: 'ReplacementShipped', to: 'ESCALATED', do: ['escalateReplacementAfterPayment'] },
     { from: 'AWAITING_RECOVERY', on: 'SupplierRejected', to: 'ESCALATED', do: ['supplierRejectedEscalate'] },
     ...awaitSupplierRows<State>('AWAITING_RECOVERY', { evidence: 'AWAITING_EVIDENCE', escalated: 'ESCALATED' }),
 
@@ -70,7 +76,7 @@ export const wrongItem = claimSaga<State>({
     { from: 'ESCALATED', on: 'SupplierApproved', to: 'COMPLETED', when: 'reshipRequested', do: ['notifyReplacementShipped', 'sendReturnInstructions', 'scheduleFeedback'] },
     { from: 'ESCALATED', on: 'SupplierApproved', to: 'COMPLETED', when: 'customerMadeWhole', do: ['sendReturnInstructions', 'scheduleFeedback'] },
     { from: 'ESCALATED', on: 'SupplierApproved', to: 'REFUNDING', when: 'remedyIsRefund', do: ['sendReturnInstructions', 'issueCustomerRefund'] },
-    { from: 'ESCALATED', on: 'SupplierApproved', to: 'COMPLETED', when: 'remedyIsStoreCredit', do: ['sendReturnInstructions', 'issueStoreCredit', 'scheduleFeedback'] },
+    { from: 'ESCALATED', on: 'SupplierApproved', to: 'REFUNDING', when: 'remedyIsStoreCredit', do: ['sendReturnInstructions', 'issueStoreCredit'] },
     { from: 'ESCALATED', on: 'OpsRetry', to: 'REFUNDING', when: 'refundFailed', do: ['retryRefund'] },
     ...commonTail<State>(['RECEIVED', 'AWAITING_REPLACEMENT', 'AWAITING_SUPPLIER', 'AWAITING_EVIDENCE', 'REFUNDING', 'AWAITING_RECOVERY', 'ESCALATED']),
   ],

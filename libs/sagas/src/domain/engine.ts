@@ -66,6 +66,28 @@ export function decide(def: SagaDefinition, state: string, data: SagaData, event
   return { kind: 'transition', from: state, to: match.to, data: draft, effects, description: match.when ? `${event.name} [${match.when}]` : event.name };
 }
 
+/**
+ * Decides an event, then each event its actions raised (`raise` effects: an
+ * outcome known at once, such as a refund of nothing), in order, from the state
+ * reached. The raise effects themselves are consumed here. Pure.
+ */
+export function decideAll(def: SagaDefinition, state: string, data: SagaData, event: SagaEvent, ctx: SagaContext): Decision[] {
+  const out: Decision[] = [];
+  const queue: SagaEvent[] = [event];
+  let at = { state, data };
+  while (queue.length) {
+    if (out.length >= 10) throw new Error(`${def.eventType}: raised events do not settle (from ${state} on ${event.name})`);
+    const d = decide(def, at.state, at.data, queue.shift()!, ctx);
+    if (d.kind === 'transition') {
+      for (const e of d.effects) if (e.kind === 'raise') queue.push({ name: e.event, detail: e.detail, at: event.at });
+      d.effects = d.effects.filter((e) => e.kind !== 'raise');
+      at = { state: d.to, data: d.data };
+    }
+    out.push(d);
+  }
+  return out;
+}
+
 /** Checks a definition is well formed: every state known, every guard and action defined, terminal states reachable. */
 export function validateDefinition(def: SagaDefinition): string[] {
   const problems: string[] = [];

@@ -3,7 +3,7 @@ import type {
 } from '@app/contracts';
 import type { SagaEvent } from './engine';
 import type { ClaimState, Effect, SagaData } from './saga-data';
-import { slaTimer } from './steps';
+import { refundPaid, slaTimer } from './steps';
 
 export interface Interpreted {
   event: SagaEvent;
@@ -96,8 +96,8 @@ export function interpret(data: SagaData, type: string, payload: unknown, at: Da
       const p = payload as RefundIssued;
       const r = d.refunds[p.purpose];
       if (r && r.status !== 'ISSUED') {
-        r.status = 'ISSUED';
-        effects.push({ kind: 'ledger', entry: p.purpose === 'GOODWILL' ? 'GOODWILL' : 'REFUND', amountMinor: p.amountMinor, reference: p.refundId });
+        if (p.giftCardCode) r.giftCardCode = p.giftCardCode;
+        effects.push(...refundPaid(d, p.purpose, p.amountMinor));
       }
       return ev('RefundIssued', { purpose: p.purpose });
     }

@@ -27,6 +27,10 @@ export interface RefundState {
   amountMinor: number;
   status: 'REQUESTED' | 'ISSUED' | 'FAILED';
   reason?: string;
+  /** Restocking fee kept back from this payment (booked when it is issued). */
+  feeMinor?: number;
+  /** STORE_CREDIT paid as a gift card: the code for the customer's e-mail. */
+  giftCardCode?: string;
 }
 
 /** Everything a saga knows, persisted as JSON on its row. */
@@ -56,4 +60,6 @@ export type Effect =
   | { kind: 'timer.set'; timer: TimerName; at: Date }
   | { kind: 'timer.cancel'; timer: TimerName }
   | { kind: 'ledger'; entry: LedgerKind; amountMinor: number; reference: string }
-  | { kind: 'alert'; reason: string };
+  | { kind: 'alert'; reason: string }
+  /** An outcome already known when the step runs (a refund of nothing is done at once): decided next, in the same step. */
+  | { kind: 'raise'; event: string; detail?: Record<string, unknown> };

@@ -1,5 +1,5 @@
 import type { NotificationTemplate, RefundPurpose } from '@app/contracts';
-import { formatMoney, linesTotal } from '@app/returns';
+import { formatMoney, LedgerKind, linesTotal } from '@app/returns';
 import type { Action, Guard, SagaEvent } from './engine';
 import { stableId } from '@app/contracts';
 import type { ClaimState, Effect, SagaData } from './saga-data';
@@ -50,17 +50,23 @@ export const notify = (template: NotificationTemplate, extra: (d: SagaData) => R
 /** Shared guards: named so the transition tables (and the diagrams) can refer to them. */
 export const guards: Record<string, Guard> = {
   refundImmediately: (d) => d.case.resolution === 'REFUND' && d.case.tenantPolicy.refundTiming === 'IMMEDIATE',
+  /** Store credit follows the tenant's refund timing like a cash refund does. */
+  creditImmediately: (d) => d.case.resolution === 'STORE_CREDIT' && d.case.tenantPolicy.refundTiming === 'IMMEDIATE',
   refundOnReturn: (d) => d.case.resolution === 'REFUND' && d.case.tenantPolicy.refundTiming === 'ON_RETURN_RECEIVED',
   remedyIsRefund: (d) => d.case.resolution === 'REFUND',
   remedyIsStoreCredit: (d) => d.case.resolution === 'STORE_CREDIT',
   remedyIsReplacement: (d) => d.case.resolution === 'REPLACEMENT',
   autoApproveRefund: (d) => d.case.resolution === 'REFUND' && claimTotal(d) <= d.case.tenantPolicy.autoApproveBelowMinor,
-  refundIssued: (d) => d.refunds.CUSTOMER_REFUND?.status === 'ISSUED',
-  refundFailed: (d) => d.refunds.CUSTOMER_REFUND?.status === 'FAILED',
+  /** The customer's remedy in money (cash refund or store credit) is paid / has failed. */
+  refundIssued: (d) => remedyOf(d)?.status === 'ISSUED',
+  refundFailed: (d) => remedyOf(d)?.status === 'FAILED',
   refundPermanentlyFailed: (_d, e) => e.detail?.permanent === true,
   supplierApproved: (d) => d.claims.every((c) => c.status === 'APPROVED' || c.status === 'PARTIALLY_APPROVED'),
   supplierRejected: (d) => d.claims.some((c) => c.status === 'REJECTED'),
   supplierUnreachable: (d) => d.claims.some((c) => c.status === 'UNREACHABLE'),
+  replacementShipped: (d) => d.claims.some((c) => c.status === 'REPLACEMENT_SHIPPED'),
+  /** In REFUNDING with no payment asked for: only cases stuck before payments of nothing were done at once (issue 16). */
+  nothingInFlight: (d) => !Object.values(d.refunds).some((r) => r?.status === 'REQUESTED'),
   notFeedbackYet: (d) => !d.notified.includes('FEEDBACK_REQUEST'),
   firstReminder: (d, e) => (claimOf(d, e)?.reminders ?? 0) === 0,
 };
@@ -68,7 +74,15 @@ export const guards: Record<string, Guard> = {
 /** Shared actions. Each says, in data, what the step needs; the orchestrator does it. */
 export const actions: Record<string, Action> = {
   notifyClaimReceived: notify('CLAIM_RECEIVED'),
-  notifyRefundIssued: notify('REFUND_ISSUED', (d) => ({ amount: money(d, d.refunds.CUSTOMER_REFUND?.amountMinor ?? 0) })),
+  /** The e-mail for the payment just issued: store credit (with a gift card's code) or a cash refund (naming a fee kept back). */
+  notifyRefundIssued: (draft, e, ctx) => {
+    const credit = e.detail?.purpose === 'STORE_CREDIT' || (!draft.refunds.CUSTOMER_REFUND && !!draft.refunds.STORE_CREDIT);
+    const r = credit ? draft.refunds.STORE_CREDIT : draft.refunds.CUSTOMER_REFUND;
+    const fee = r?.feeMinor ? money(draft, r.feeMinor) : '';
+    return credit
+      ? notify('STORE_CREDIT_ISSUED', (d) => ({ amount: money(d, r?.amountMinor ?? 0), giftCardCode: r?.giftCardCode ?? '', restockingFee: fee }))(draft, e, ctx)
+      : notify('REFUND_ISSUED', (d) => ({ amount: money(d, r?.amountMinor ?? 0), restockingFee: fee }))(draft, e, ctx);
+  },
   notifyEscalated: notify('CLAIM_ESCALATED'),
   notifyReplacementShipped: notify('REPLACEMENT_SHIPPED', (d) => ({ trackingNumber: d.claims.map((c) => c.trackingNumber).filter(Boolean).join(', ') })),
 
@@ -117,23 +131,15 @@ export const actions: Record<string, Action> = {
 
   /** Ops retry: the same refund id again (the provider dedupes on it), never a second refund. */
   retryRefund: (draft) => {
-    const r = draft.refunds.CUSTOMER_REFUND;
+    const purpose: RefundPurpose = draft.refunds.STORE_CREDIT ? 'STORE_CREDIT' : 'CUSTOMER_REFUND';
+    const r = draft.refunds[purpose];
     if (!r || r.status === 'ISSUED') return [];
     r.status = 'REQUESTED';
-    return [{ kind: 'refund', purpose: 'CUSTOMER_REFUND' }];
+    return [{ kind: 'refund', purpose }];
   },
 
-
-
-  issueStoreCredit: (draft) => {
-    const amount = linesTotal(draft.case.claims.flatMap((c) => c.lines));
-    draft.storeCreditMinor = amount;
-    draft.notified.push('STORE_CREDIT_ISSUED');
-    return [
-      { kind: 'ledger', entry: 'STORE_CREDIT', amountMinor: amount, reference: 'store-credit' },
-      { kind: 'notify', template: 'STORE_CREDIT_ISSUED', vars: { ...baseVars(draft), amount: money(draft, amount) } },
-    ];
-  },
+  /** Store credit in the store itself (credit account, or a gift card), exactly once like a refund: the claimed lines' value. */
+  issueStoreCredit: issueRefund('STORE_CREDIT', storeCreditMinor),
 
   refundFailedEscalate: (draft, e) => {
     draft.escalation = `refund failed: ${e.detail?.reason ?? 'unknown'}`;
@@ -155,6 +161,12 @@ export const actions: Record<string, Action> = {
   escalateSilentSupplier: (draft, e) => {
     const c = claimOf(draft, e);
     draft.escalation = `supplier did not answer within its SLA${c ? ` (${c.supplierId})` : ''}`;
+    return [{ kind: 'alert', reason: draft.escalation }];
+  },
+
+  /** A supplier that reships instead of crediting, after the customer was already paid: no credit will come; ops recover it. */
+  escalateReplacementAfterPayment: (draft) => {
+    draft.escalation = 'supplier shipped a replacement instead of crediting, after the customer was already paid: recover the credit or the item';
     return [{ kind: 'alert', reason: draft.escalation }];
   },
 
@@ -182,14 +194,53 @@ export const actions: Record<string, Action> = {
   ],
 };
 
-/** Builds the action that asks for a refund of `amount(data)` once per purpose. */
-export function issueRefund(purpose: RefundPurpose, amount: (d: SagaData) => number): Action {
+/** Store credit for the claimed lines (no shipping: nothing goes back to the payment method, so the refundable cap does not apply). */
+export function storeCreditMinor(d: SagaData): number {
+  return linesTotal(d.case.claims.flatMap((c) => c.lines));
+}
+
+/** The customer's remedy in money, when one was asked for: store credit or the cash refund. */
+export function remedyOf(d: SagaData) {
+  return d.refunds.STORE_CREDIT ?? d.refunds.CUSTOMER_REFUND;
+}
+
+const LEDGER_KIND: Record<RefundPurpose, LedgerKind> = { CUSTOMER_REFUND: 'REFUND', CANCEL_REFUND: 'REFUND', GOODWILL: 'GOODWILL', STORE_CREDIT: 'STORE_CREDIT' };
+
+/**
+ * A payment to the customer is done: its ledger rows (the amount, and the
+ * restocking fee kept back from it), once each (the ledger dedupes on the reference).
+ */
+export function refundPaid(draft: SagaData, purpose: RefundPurpose, amountMinor: number): Effect[] {
+  const r = draft.refunds[purpose]!;
+  r.status = 'ISSUED';
+  if (purpose === 'STORE_CREDIT') draft.storeCreditMinor = amountMinor;
+  return [
+    { kind: 'ledger', entry: LEDGER_KIND[purpose], amountMinor, reference: r.refundId },
+    ...(r.feeMinor ? [{ kind: 'ledger', entry: 'RESTOCKING_FEE', amountMinor: r.feeMinor, reference: r.refundId } as Effect] : []),
+  ];
+}
+
+/**
+ * Builds the action that pays the customer `amount(data)` once per purpose
+ * (`fee(data)` is the restocking fee kept back from it). A payment that failed
+ * is asked for again under the same id. A payment of nothing is done at once:
+ * booked as issued and `RefundIssued` raised, so no state waits for a refund that
+ * will never come. Goodwill of nothing is simply not given.
+ */
+export function issueRefund(purpose: RefundPurpose, amount: (d: SagaData) => number, fee: (d: SagaData) => number = () => 0): Action {
   return (draft, _e, ctx) => {
-    if (draft.refunds[purpose]) return []; // the pivot happens once per purpose
-    const amountMinor = amount(draft);
-    if (amountMinor <= 0) return [];
-    draft.refunds[purpose] = { refundId: stableId(ctx.sagaId, 'refund', purpose), amountMinor, status: 'REQUESTED' };
-    return [{ kind: 'refund', purpose }];
+    const existing = draft.refunds[purpose];
+    if (existing?.status === 'FAILED') {
+      existing.status = 'REQUESTED';
+      return [{ kind: 'refund', purpose }];
+    }
+    if (existing) return []; // the pivot happens once per purpose
+    const amountMinor = Math.max(0, amount(draft));
+    if (amountMinor === 0 && purpose === 'GOODWILL') return [];
+    const feeMinor = Math.max(0, fee(draft));
+    draft.refunds[purpose] = { refundId: stableId(ctx.sagaId, 'refund', purpose), amountMinor, status: 'REQUESTED', ...(feeMinor ? { feeMinor } : {}) };
+    if (amountMinor > 0) return [{ kind: 'refund', purpose }];
+    return [...refundPaid(draft, purpose, 0), { kind: 'raise', event: 'RefundIssued', detail: { purpose } }];
   };
 }
 

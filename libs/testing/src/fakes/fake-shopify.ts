@@ -1,6 +1,7 @@
 /**
  * FakeShopify: a real HTTP server on loopback that plays the Shopify Admin GraphQL API
- * (version 2026-04) for the one mutation the returns orchestrator uses: `refundCreate`.
+ * (version 2026-04) for what the returns orchestrator uses: the `refundCreate`,
+ * `storeCreditAccountCredit` and `giftCardCreate` mutations and the `order(id:) { customer { id } }` query.
  *
  * Contract played (see README-style notes on each method):
  * - `POST /admin/api/{version}/graphql.json` (any version segment), JSON body `{ query, variables }`.
@@ -22,6 +23,16 @@
  * - Same key with a different `input` → GraphQL error, code IDEMPOTENCY_KEY_PARAMETER_MISMATCH.
  *   Same key while the first request is still being processed (see `responseDelayMs`) → GraphQL
  *   error, code IDEMPOTENCY_CONCURRENT_REQUEST.
+ * - `storeCreditAccountCredit(id: $id, creditInput: $input) @idempotent(key: ...)`: `id` is a customer
+ *   (or store credit account) gid; the account for the credit's currency is created on first credit.
+ *   userErrors carry `code` (StoreCreditAccountCreditUserErrorCode: OWNER_NOT_FOUND, ACCOUNT_NOT_FOUND,
+ *   NEGATIVE_OR_ZERO_AMOUNT, ...). A shop without store credit (`storeCreditEnabled = false`) answers
+ *   with a userError on `id` whose code is null: Shopify documents no code for it, so clients must not
+ *   rely on one.
+ * - `giftCardCreate(input: $input) @idempotent(key: ...)`: `initialValue` is a Decimal in the shop's
+ *   currency; the payload carries `giftCard { id maskedCode }` and `giftCardCode`, the full code, which
+ *   Shopify only ever returns here. userErrors carry GiftCardErrorCode (GREATER_THAN, INVALID, ...).
+ * - Idempotency keys are kept per mutation: the same key on two different mutations is two operations.
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
@@ -85,6 +96,10 @@ export function minorToDecimal(minor: number, currency: string): string {
 export interface FakeShopifyOptions {
   /** Expected `X-Shopify-Access-Token`. Default `shpat_fake_token`. */
   accessToken?: string;
+  /** The shop's currency (gift cards are in it). Default `EUR`. */
+  shopCurrency?: string;
+  /** Whether the shop has store credit turned on. Default true. */
+  storeCreditEnabled?: boolean;
   /** Version segment used to build `graphqlUrl`. Any version is accepted on requests. Default `2026-04`. */
   apiVersion?: string;
 }
@@ -104,6 +119,8 @@ export interface FakeOrderSeed {
   lineItems: FakeOrderLineItemSeed[];
   shippingMinor?: number;
   taxMinor?: number;
+  /** The order's customer, e.g. `gid://shopify/Customer/7`; absent for a guest checkout. */
+  customerId?: string;
 }
 
 export interface FakeOrderState {
@@ -152,6 +169,31 @@ export interface RecordedRefund {
   createdAt: Date;
 }
 
+/** A store credit account credit actually made (replays do not add entries). */
+export interface RecordedStoreCredit {
+  /** `gid://shopify/StoreCreditAccountCreditTransaction/N` */
+  id: string;
+  key: string;
+  accountId: string;
+  customerId: string;
+  amountMinor: number;
+  currency: string;
+  createdAt: Date;
+}
+
+/** A gift card actually created (replays do not add entries). */
+export interface RecordedGiftCard {
+  /** `gid://shopify/GiftCard/N` */
+  id: string;
+  key: string;
+  code: string;
+  amountMinor: number;
+  currency: string;
+  customerId?: string;
+  note?: string;
+  createdAt: Date;
+}
+
 export type ShopifyRequestOutcome =
   | 'pending'
   | 'not-found'
@@ -164,6 +206,9 @@ export type ShopifyRequestOutcome =
   | 'idempotency-mismatch'
   | 'idempotency-concurrent'
   | 'refund-created'
+  | 'store-credit-created'
+  | 'gift-card-created'
+  | 'query'
   | 'user-errors'
   | 'replayed';
 
@@ -194,7 +239,7 @@ export interface TimeoutAfterSuccessOptions {
    * Pass `Infinity` to hang until the client gives up or `stop()` is called.
    */
   destroyAfterMs?: number;
-  /** Only drop answers of calls that create a refund (first calls), never replays: each injection hits a different refund. */
+  /** Only drop answers of calls that create something (a refund, a credit, a gift card: first calls), never replays. */
   newRefundsOnly?: boolean;
 }
 
@@ -396,11 +441,48 @@ function parseInput(variable: string, raw: unknown): ParsedInput {
 // FakeShopify
 // ---------------------------------------------------------------------------------------------
 
+interface CreditInput {
+  creditAmount: { amount: string; currencyCode: string };
+  expiresAt?: string;
+}
+
+interface GiftCardInput {
+  initialValue: string;
+  customerId?: string;
+  note?: string;
+  code?: string;
+}
+
+/** StoreCreditAccountCreditInput!: creditAmount { amount: Decimal (a string), currencyCode }. Returns [variable, problem] when invalid. */
+function checkCreditInput(v: unknown): [string, string] | undefined {
+  if (!isRecord(v)) return ['creditInput', 'Expected value to not be null'];
+  const m = v['creditAmount'];
+  if (!isRecord(m)) return ['creditInput', 'creditAmount: Expected value to not be null'];
+  if (typeof m['amount'] !== 'string' || !/^-?\d+(\.\d+)?$/.test(m['amount'])) return ['creditInput', 'creditAmount.amount: invalid Decimal (send a string)'];
+  if (typeof m['currencyCode'] !== 'string' || !/^[A-Z]{3}$/.test(m['currencyCode'])) return ['creditInput', 'creditAmount.currencyCode: invalid CurrencyCode'];
+  return undefined;
+}
+
+/** GiftCardCreateInput!: initialValue Decimal (a string), optional customerId, note, code. */
+function checkGiftCardInput(v: unknown): [string, string] | undefined {
+  if (!isRecord(v)) return ['input', 'Expected value to not be null'];
+  if (typeof v['initialValue'] !== 'string' || !/^-?\d+(\.\d+)?$/.test(v['initialValue'])) return ['input', 'initialValue: invalid Decimal (send a string)'];
+  for (const f of ['customerId', 'note', 'code']) if (v[f] !== undefined && v[f] !== null && typeof v[f] !== 'string') return ['input', `${f}: expected a String`];
+  return undefined;
+}
+
 export class FakeShopify {
   /** Every request received, in order (including rejected and injected-failure ones). */
   readonly requests: RecordedShopifyRequest[] = [];
   /** Every refund actually created (replays do not add entries). */
   readonly refunds: RecordedRefund[] = [];
+  /** Every store credit account credit actually made. */
+  readonly storeCredits: RecordedStoreCredit[] = [];
+  /** Every gift card actually created. */
+  readonly giftCards: RecordedGiftCard[] = [];
+  /** Whether the shop has store credit turned on (else storeCreditAccountCredit answers a userError). */
+  storeCreditEnabled: boolean;
+  readonly shopCurrency: string;
   /**
    * Delay (ms) before a refundCreate is executed. While delayed, the idempotency key is
    * "in progress", so a concurrent request with the same key gets IDEMPOTENCY_CONCURRENT_REQUEST.
@@ -417,6 +499,9 @@ export class FakeShopify {
   private readonly orders = new Map<string, InternalOrder>();
   private readonly idempotency = new Map<string, IdempotencyEntry>();
   private refundSeq = 0;
+  private creditSeq = 0;
+  /** owner gid + currency → account gid and balance */
+  private readonly accounts = new Map<string, { id: string; balanceMinor: number }>();
   private failQueue: number[] = [];
   private throttleCount = 0;
   private dropQueue: { ms: number; newRefundsOnly: boolean }[] = [];
@@ -424,6 +509,8 @@ export class FakeShopify {
   constructor(opts: FakeShopifyOptions = {}) {
     this.accessToken = opts.accessToken ?? 'shpat_fake_token';
     this.apiVersion = opts.apiVersion ?? '2026-04';
+    this.shopCurrency = (opts.shopCurrency ?? 'EUR').toUpperCase();
+    this.storeCreditEnabled = opts.storeCreditEnabled ?? true;
   }
 
   // ----- lifecycle -----
@@ -520,10 +607,28 @@ export class FakeShopify {
     });
   }
 
-  /** Clears orders, refunds, requests, idempotency keys and pending fault injections. */
+  /** Requests whose parsed body contained a storeCreditAccountCredit mutation. */
+  get storeCreditRequests(): RecordedShopifyRequest[] {
+    return this.requests.filter((r) => isRecord(r.json) && typeof r.json['query'] === 'string' && /\bstoreCreditAccountCredit\b/.test(r.json['query']));
+  }
+
+  /** Requests whose parsed body contained a giftCardCreate mutation. */
+  get giftCardRequests(): RecordedShopifyRequest[] {
+    return this.requests.filter((r) => isRecord(r.json) && typeof r.json['query'] === 'string' && /\bgiftCardCreate\b/.test(r.json['query']));
+  }
+
+  /** A customer's store credit balance in a currency (0 when it has no account). */
+  storeCreditBalanceMinor(customerId: string, currency: string): number {
+    return this.accounts.get(`${customerId}|${currency.toUpperCase()}`)?.balanceMinor ?? 0;
+  }
+
+  /** Clears orders, refunds, credits, gift cards, requests, idempotency keys and pending fault injections. */
   reset(): void {
     this.requests.length = 0;
     this.refunds.length = 0;
+    this.storeCredits.length = 0;
+    this.giftCards.length = 0;
+    this.accounts.clear();
     this.orders.clear();
     this.idempotency.clear();
     this.failQueue = [];
@@ -679,9 +784,15 @@ export class FakeShopify {
     const gqlError = (message: string, code: string, outcome: ShopifyRequestOutcome = 'graphql-error'): void =>
       this.send(res, record, 200, this.graphqlErrors([{ message, extensions: { code } }]), outcome);
 
+    if (/\bstoreCreditAccountCredit\s*\(/.test(query) || /\bgiftCardCreate\s*\(/.test(query)) {
+      return this.handleCreditMutation(res, record, query, variables);
+    }
+    if (/^\s*(#[^\n]*\n\s*)*query\b/.test(query) || /^\s*\{/.test(query)) {
+      return this.handleQuery(res, record, query, variables);
+    }
     const fieldMatch = /(?:(\w+)\s*:\s*)?\brefundCreate\s*\(/.exec(query);
     if (!fieldMatch) {
-      return gqlError('FakeShopify only implements the refundCreate mutation', FAKE_SHOPIFY_ERROR_CODES.unsupported);
+      return gqlError('FakeShopify only implements refundCreate, storeCreditAccountCredit, giftCardCreate and order(id:)', FAKE_SHOPIFY_ERROR_CODES.unsupported);
     }
     if (!/^\s*(#[^\n]*\n\s*)*mutation\b/.test(query)) {
       return gqlError("Field 'refundCreate' doesn't exist on type 'QueryRoot'", 'undefinedField');
@@ -792,10 +903,129 @@ export class FakeShopify {
     return this.finish(res, record, body, created ? 'refund-created' : 'user-errors');
   }
 
+  /** `query { order(id: $id) { id customer { id } } }`: the only read the orchestrator makes. */
+  private handleQuery(res: http.ServerResponse, record: RecordedShopifyRequest, query: string, variables: Record<string, unknown>): void {
+    const m = /\border\s*\(\s*id\s*:\s*(?:\$(\w+)|"([^"]*)")\s*\)/.exec(query);
+    if (!m) {
+      return this.send(res, record, 200, this.graphqlErrors([{ message: 'FakeShopify only serves order(id:) queries', extensions: { code: FAKE_SHOPIFY_ERROR_CODES.unsupported } }]), 'graphql-error');
+    }
+    const id = m[1] !== undefined ? variables[m[1]] : m[2];
+    const o = typeof id === 'string' ? this.orders.get(id) : undefined;
+    const order = o ? { id: o.seed.id, customer: o.seed.customerId ? { id: o.seed.customerId } : null } : null;
+    return this.send(res, record, 200, { data: { order }, extensions: this.costExtensions() }, 'query');
+  }
+
+  /** storeCreditAccountCredit / giftCardCreate: @idempotent like refundCreate, keys kept per mutation. */
+  private async handleCreditMutation(res: http.ServerResponse, record: RecordedShopifyRequest, query: string, variables: Record<string, unknown>): Promise<void> {
+    const gqlError = (message: string, code: string, outcome: ShopifyRequestOutcome = 'graphql-error'): void =>
+      this.send(res, record, 200, this.graphqlErrors([{ message, extensions: { code } }]), outcome);
+    if (!/^\s*(#[^\n]*\n\s*)*mutation\b/.test(query)) return gqlError('Mutations must be sent as a mutation operation', 'undefinedField');
+    const credit = /(?:(\w+)\s*:\s*)?\bstoreCreditAccountCredit\s*\(\s*id\s*:\s*\$(\w+)\s*,\s*creditInput\s*:\s*\$(\w+)\s*\)\s*((?:@\w+\s*(?:\([^)]*\))?\s*)*)\{/.exec(query);
+    const gift = /(?:(\w+)\s*:\s*)?\bgiftCardCreate\s*\(\s*input\s*:\s*\$(\w+)\s*\)\s*((?:@\w+\s*(?:\([^)]*\))?\s*)*)\{/.exec(query);
+    if (!credit && !gift) {
+      return gqlError('FakeShopify requires storeCreditAccountCredit(id: $a, creditInput: $b) or giftCardCreate(input: $a) with variables', FAKE_SHOPIFY_ERROR_CODES.unsupported);
+    }
+    const mutation = credit ? 'storeCreditAccountCredit' : 'giftCardCreate';
+    const directives = (credit ? credit[4] : gift![3]) ?? '';
+    const dir = /@idempotent\s*\(\s*key\s*:\s*(?:\$(\w+)|"((?:[^"\\]|\\.)*)")\s*\)/.exec(directives);
+    if (!dir) return gqlError('The @idempotent directive is required for this mutation', FAKE_SHOPIFY_ERROR_CODES.missingDirective);
+    const key = dir[1] !== undefined ? variables[dir[1]] : (JSON.parse(`"${dir[2] ?? ''}"`) as string);
+    if (typeof key !== 'string' || key.trim() === '') return gqlError('The idempotency key must not be blank', FAKE_SHOPIFY_ERROR_CODES.missingDirective);
+    record.idempotencyKey = key;
+    const args = credit ? { id: variables[credit[2]], creditInput: variables[credit[3]] } : { input: variables[gift![2]] };
+    const invalid = credit ? checkCreditInput(args.creditInput) : checkGiftCardInput(args.input);
+    if (invalid) {
+      const [variable, explanation] = invalid;
+      return this.send(res, record, 200, this.graphqlErrors([{ message: `Variable $${variable} was provided invalid value (${explanation})`, extensions: { problems: [{ path: [], explanation }] } }]), 'graphql-error');
+    }
+
+    const scoped = `${mutation}\u0000${key}`;
+    const fingerprint = canonicalJson(args);
+    const existing = this.idempotency.get(scoped);
+    if (existing) {
+      if (existing.fingerprint !== fingerprint) return gqlError('Idempotency key already used with different parameters', FAKE_SHOPIFY_ERROR_CODES.keyMismatch, 'idempotency-mismatch');
+      if (existing.state === 'in-progress') return gqlError('A request with this idempotency key is currently in progress', FAKE_SHOPIFY_ERROR_CODES.concurrent, 'idempotency-concurrent');
+      return this.finish(res, record, existing.responseBody as string, 'replayed');
+    }
+    const entry: IdempotencyEntry = { fingerprint, state: 'in-progress' };
+    this.idempotency.set(scoped, entry);
+    if (this.responseDelayMs > 0) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          this.timers.delete(t);
+          resolve();
+        }, this.responseDelayMs);
+        this.timers.add(t);
+      });
+    }
+    const { payload, outcome } = credit
+      ? this.creditAccount(String(args.id), args.creditInput as CreditInput, key)
+      : this.createGiftCard(args.input as GiftCardInput, key);
+    const body = JSON.stringify({ data: { [(credit ? credit[1] : gift![1]) ?? mutation]: payload }, extensions: this.costExtensions() });
+    entry.state = 'done';
+    entry.responseBody = body;
+    return this.finish(res, record, body, outcome);
+  }
+
+  private creditAccount(ownerId: string, input: CreditInput, key: string): { payload: Record<string, unknown>; outcome: ShopifyRequestOutcome } {
+    const fail = (field: string[] | null, message: string, code: string | null) => ({
+      payload: { storeCreditAccountTransaction: null, userErrors: [{ field, message, code }] },
+      outcome: 'user-errors' as const,
+    });
+    if (!this.storeCreditEnabled) return fail(['id'], 'Store credit is not enabled for this shop', null);
+    const currency = input.creditAmount.currencyCode.toUpperCase();
+    let customerId = ownerId;
+    if (/^gid:\/\/shopify\/StoreCreditAccount\//.test(ownerId)) {
+      const found = [...this.accounts.entries()].find(([, a]) => a.id === ownerId);
+      if (!found) return fail(['id'], 'Store credit account does not exist', 'ACCOUNT_NOT_FOUND');
+      const [owner, cur] = found[0].split('|');
+      if (cur !== currency) return fail(['creditInput', 'creditAmount', 'currencyCode'], 'The currency provided does not match the currency of the store credit account', 'MISMATCHING_CURRENCY');
+      customerId = owner as string;
+    } else if (![...this.orders.values()].some((o) => o.seed.customerId === ownerId)) {
+      return fail(['id'], 'Owner does not exist', 'OWNER_NOT_FOUND');
+    }
+    const parsed = decimalToMinor(input.creditAmount.amount, currency);
+    if ('error' in parsed) return fail(['creditInput', 'creditAmount', 'amount'], parsed.error, null);
+    if (parsed.minor <= 0) return fail(['creditInput', 'creditAmount', 'amount'], 'A positive amount must be used to credit a store credit account', 'NEGATIVE_OR_ZERO_AMOUNT');
+    const accountKey = `${customerId}|${currency}`;
+    let account = this.accounts.get(accountKey);
+    if (!account) this.accounts.set(accountKey, (account = { id: `gid://shopify/StoreCreditAccount/${5000 + this.accounts.size + 1}`, balanceMinor: 0 }));
+    account.balanceMinor += parsed.minor;
+    const id = `gid://shopify/StoreCreditAccountCreditTransaction/${7000 + ++this.creditSeq}`;
+    this.storeCredits.push({ id, key, accountId: account.id, customerId, amountMinor: parsed.minor, currency, createdAt: new Date() });
+    const money = (minor: number) => ({ amount: minorToDecimal(minor, currency), currencyCode: currency });
+    return {
+      payload: {
+        storeCreditAccountTransaction: { id, amount: money(parsed.minor), account: { id: account.id, balance: money(account.balanceMinor) } },
+        userErrors: [],
+      },
+      outcome: 'store-credit-created',
+    };
+  }
+
+  private createGiftCard(input: GiftCardInput, key: string): { payload: Record<string, unknown>; outcome: ShopifyRequestOutcome } {
+    const fail = (field: string[], message: string, code: string) => ({ payload: { giftCard: null, giftCardCode: null, userErrors: [{ field, message, code }] }, outcome: 'user-errors' as const });
+    const parsed = decimalToMinor(input.initialValue, this.shopCurrency);
+    if ('error' in parsed) return fail(['input', 'initialValue'], parsed.error, 'INVALID');
+    if (parsed.minor <= 0) return fail(['input', 'initialValue'], 'Initial value must be greater than 0', 'GREATER_THAN');
+    if (input.customerId !== undefined && ![...this.orders.values()].some((o) => o.seed.customerId === input.customerId)) {
+      return fail(['input', 'customerId'], 'Customer does not exist', 'CUSTOMER_NOT_FOUND');
+    }
+    const n = ++this.creditSeq;
+    const code = input.code ?? `FAKE${String(n).padStart(4, '0')}${randomUUID().replace(/-/g, '').slice(0, 8).toUpperCase()}`;
+    const id = `gid://shopify/GiftCard/${9000 + n}`;
+    this.giftCards.push({ id, key, code, amountMinor: parsed.minor, currency: this.shopCurrency, customerId: input.customerId, note: input.note, createdAt: new Date() });
+    const value = { amount: minorToDecimal(parsed.minor, this.shopCurrency), currencyCode: this.shopCurrency };
+    return {
+      payload: { giftCard: { id, maskedCode: `•••• •••• •••• ${code.slice(-4)}`, initialValue: value, balance: value, customer: input.customerId ? { id: input.customerId } : null }, giftCardCode: code, userErrors: [] },
+      outcome: 'gift-card-created',
+    };
+  }
+
   /** Sends a stored GraphQL body, or drops it if a timeoutAfterSuccess injection is pending. */
   private finish(res: http.ServerResponse, record: RecordedShopifyRequest, body: string, outcome: ShopifyRequestOutcome): void {
     const next = this.dropQueue[0];
-    if (next === undefined || (next.newRefundsOnly && outcome !== 'refund-created')) {
+    if (next === undefined || (next.newRefundsOnly && !['refund-created', 'store-credit-created', 'gift-card-created'].includes(outcome))) {
       return this.send(res, record, 200, undefined, outcome, body);
     }
     const drop = this.dropQueue.shift()!.ms;

@@ -336,6 +336,66 @@ describe('FakeShopify', () => {
   });
 });
 
+describe('FakeShopify store credit and gift cards', () => {
+  let shop: FakeShopify;
+  const CUSTOMER = 'gid://shopify/Customer/9';
+  const CREDIT = `mutation C($id: ID!, $creditInput: StoreCreditAccountCreditInput!, $k: String!) {
+    storeCreditAccountCredit(id: $id, creditInput: $creditInput) @idempotent(key: $k) { storeCreditAccountTransaction { id } userErrors { field message code } }
+  }`;
+  const GIFT = `mutation G($input: GiftCardCreateInput!, $k: String!) {
+    giftCardCreate(input: $input) @idempotent(key: $k) { giftCard { id maskedCode } giftCardCode userErrors { field message code } }
+  }`;
+  const post = (query: string, variables: Record<string, unknown>): Promise<AxiosResponse<Json>> =>
+    axios.post(shop.graphqlUrl, { query, variables }, { headers: { 'X-Shopify-Access-Token': TOKEN }, validateStatus: () => true });
+  const credit = (k: string, amount: unknown = '10.00', id = CUSTOMER) => post(CREDIT, { id, creditInput: { creditAmount: { amount, currencyCode: 'EUR' } }, k });
+
+  beforeEach(async () => {
+    shop = await new FakeShopify({ accessToken: TOKEN }).start();
+    shop.addOrder({ id: ORDER, currency: 'EUR', lineItems: [{ id: LINE, quantity: 1, unitPriceMinor: 1000 }], customerId: CUSTOMER });
+  });
+  afterEach(async () => {
+    await shop.stop();
+  });
+
+  it('answers order(id:) with its customer, and null for an unknown order', async () => {
+    const q = 'query O($id: ID!) { order(id: $id) { id customer { id } } }';
+    expect((await post(q, { id: ORDER })).data.data.order).toEqual({ id: ORDER, customer: { id: CUSTOMER } });
+    expect((await post(q, { id: 'gid://shopify/Order/0' })).data.data.order).toBeNull();
+  });
+
+  it('credits an account (created on first credit), replays the same key, refuses it with other parameters', async () => {
+    const first = await credit('k1');
+    expect(first.data.data.storeCreditAccountCredit.userErrors).toEqual([]);
+    expect((await credit('k1')).data).toEqual(first.data);
+    expect((await credit('k1', '11.00')).data.errors[0].extensions.code).toBe(FAKE_SHOPIFY_ERROR_CODES.keyMismatch);
+    expect(shop.storeCredits).toHaveLength(1);
+    expect(shop.storeCreditBalanceMinor(CUSTOMER, 'EUR')).toBe(1000);
+  });
+
+  it('userErrors with Shopify codes; a shop without store credit has no code to give', async () => {
+    expect((await credit('k2', '0.00')).data.data.storeCreditAccountCredit.userErrors[0].code).toBe('NEGATIVE_OR_ZERO_AMOUNT');
+    expect((await credit('k3', '1.00', 'gid://shopify/Customer/404')).data.data.storeCreditAccountCredit.userErrors[0].code).toBe('OWNER_NOT_FOUND');
+    shop.storeCreditEnabled = false;
+    const off = (await credit('k4')).data.data.storeCreditAccountCredit;
+    expect(off).toEqual({ storeCreditAccountTransaction: null, userErrors: [{ field: ['id'], message: 'Store credit is not enabled for this shop', code: null }] });
+    expect((await credit('k5', 10)).data.errors[0].message).toMatch(/invalid value/);
+    expect(shop.storeCredits).toHaveLength(0);
+  });
+
+  it('creates a gift card once per key (keys are per mutation), with its full code only in the payload', async () => {
+    const g = await post(GIFT, { input: { initialValue: '25.00', customerId: CUSTOMER }, k: 'k1' });
+    const payload = g.data.data.giftCardCreate;
+    expect(payload.giftCardCode).toMatch(/^FAKE/);
+    expect(payload.giftCard.maskedCode).toBe(`•••• •••• •••• ${payload.giftCardCode.slice(-4)}`);
+    expect((await post(GIFT, { input: { initialValue: '25.00', customerId: CUSTOMER }, k: 'k1' })).data).toEqual(g.data);
+    // The same key on the other mutation is another operation.
+    expect((await credit('k1')).data.data.storeCreditAccountCredit.storeCreditAccountTransaction).not.toBeNull();
+    expect(shop.giftCards).toEqual([expect.objectContaining({ amountMinor: 2500, currency: 'EUR', code: payload.giftCardCode })]);
+    expect((await post(GIFT, { input: { initialValue: '0' }, k: 'k9' })).data.data.giftCardCreate.userErrors[0].code).toBe('GREATER_THAN');
+    expect((await post(GIFT.replace(' @idempotent(key: $k)', ''), { input: { initialValue: '1.00' }, k: 'x' })).data.errors[0].extensions.code).toBe(FAKE_SHOPIFY_ERROR_CODES.missingDirective);
+  });
+});
+
 describe('SmtpSink', () => {
   let sink: SmtpSink;
 
