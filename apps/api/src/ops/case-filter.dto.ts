@@ -6,6 +6,9 @@ import { EventType, EventTypes } from '@app/contracts';
 const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
+/** A century: further back than any case, and still a valid date once subtracted from now. */
+const MAX_AGE_HOURS = 100 * 366 * 24;
+
 /** Which cases: every filter is optional and they combine with AND. Query string or JSON body (batch actions). */
 export class CaseFilterDto {
   /** Must be the key's own tenant (keys are tenant-scoped); any other id finds nothing (404). */
@@ -21,11 +24,11 @@ export class CaseFilterDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Cases with a claim on this supplier' })
   @IsOptional() @IsUUID() supplierId?: string;
 
-  @ApiPropertyOptional({ description: 'Reported at least this many hours ago' })
-  @IsOptional() @Type(() => Number) @IsNumber() @Min(0) minAgeHours?: number;
+  @ApiPropertyOptional({ description: 'Reported at least this many hours ago', minimum: 0, maximum: MAX_AGE_HOURS })
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(MAX_AGE_HOURS) minAgeHours?: number;
 
-  @ApiPropertyOptional({ description: 'Reported at most this many hours ago' })
-  @IsOptional() @Type(() => Number) @IsNumber() @Min(0) maxAgeHours?: number;
+  @ApiPropertyOptional({ description: 'Reported at most this many hours ago', minimum: 0, maximum: MAX_AGE_HOURS })
+  @IsOptional() @Type(() => Number) @IsNumber() @Min(0) @Max(MAX_AGE_HOURS) maxAgeHours?: number;
 
   @ApiPropertyOptional({ description: 'Only cases with no progress past the expected time of their step, or an overdue deadline' })
   @IsOptional() @Transform(bool) @IsBoolean() stuck?: boolean;

@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, Injectable, Module, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Injectable, Module, Param, Post } from '@nestjs/common';
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUrl, Length, ValidateIf } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { ReturnTracked, TrackingStatus, TrackingStatuses } from '@app/contracts';
-import { Clock, Messaging, notFound } from '@app/platform';
+import { Clock, Messaging, notFound, ParseUuid } from '@app/platform';
 import { CurrentTenant, TenantPrincipal } from '../auth/auth.guard';
 
 /** A carrier or warehouse scan, or a customer action, on an open return. Unknown fields are rejected. */
@@ -49,7 +49,7 @@ export class ReturnTrackingController {
   /** 202: accepted; the case reacts asynchronously (see GET /returns/:id). */
   @Post(':id/events')
   @HttpCode(202)
-  record(@CurrentTenant() t: TenantPrincipal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: TrackReturnDto) {
+  record(@CurrentTenant() t: TenantPrincipal, @Param('id', ParseUuid) id: string, @Body() dto: TrackReturnDto) {
     return this.track.execute(t.tenantId, id, dto);
   }
 }
