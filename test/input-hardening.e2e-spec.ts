@@ -114,6 +114,8 @@ describe('input hardening and problem details', () => {
       ['deliveries cursor: garbage', () => sys.http.get(`/suppliers/${s.id}/deliveries?cursor=${b64(`2026-13-01 00:00:00+00|msg_${'0'.repeat(32)}`)}`, auth(t.opsApiKey)), 'cursor'],
       ['deliveries since=2026-02-30', () => sys.http.get(`/suppliers/${s.id}/deliveries?since=2026-02-30`, auth(t.opsApiKey)), 'since'],
       ['redeliver since=2026-02-30', () => sys.http.post(`/suppliers/${s.id}/deliveries/redeliver`, { since: '2026-02-30T00:00:00Z' }, auth(t.opsApiKey)), 'since'],
+      ['an object with toString: null where a number goes (found by the fuzz test)', () => sys.http.post('/ops/batch/preview', { action: 'RETRY', filter: { minAgeHours: { toString: null } } }, auth(t.opsApiKey)), 'filter.minAgeHours'],
+      ['a __proto__ key', () => sys.http.post('/tenants', '{"name":"A","brandName":"A","senderEmail":"a@a.test","shopCurrency":"EUR","policy":{"__proto__":{"claimWindowDays":1}}}', { headers: { 'content-type': 'application/json' } }), 'policy.__proto__'],
       ['NUL in a query parameter', () => sys.http.get('/ops/cases?q=a%00b', auth(t.opsApiKey)), 'q'],
     ];
 

@@ -54,3 +54,10 @@ export const IsCurrencyCode = (options?: ValidationOptions) =>
 
 /** `@Transform(upperCase)`: takes `eur` as `EUR` before the ISO 4217 check. */
 export const upperCase = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value);
+
+/**
+ * `@Transform(toNumber)` for numbers that may come as query-string text. Only
+ * text is converted: class-transformer's `@Type(() => Number)` calls Number()
+ * on anything, and a JSON object such as `{ "toString": null }` makes that throw (a 500).
+ */
+export const toNumber = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);

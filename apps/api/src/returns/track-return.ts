@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Injectable, Module, Param, Post } from '@nestjs/common';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUrl, Length, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUrl, Length, MaxLength, ValidateIf } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { ReturnTracked, TrackingStatus, TrackingStatuses } from '@app/contracts';
+import { IsTimestamp, MaxLen, ReturnTracked, TrackingStatus, TrackingStatuses } from '@app/contracts';
 import { Clock, Messaging, notFound, ParseUuid } from '@app/platform';
 import { CurrentTenant, TenantPrincipal } from '../auth/auth.guard';
 
@@ -12,10 +12,10 @@ export class TrackReturnDto {
   @IsOptional() @IsString() @Length(1, 100) trackingNumber?: string;
   /** Required with EVIDENCE_ADDED: the photos or documents the supplier asked for. */
   @ValidateIf((o: TrackReturnDto) => o.status === 'EVIDENCE_ADDED' || o.evidenceUrls !== undefined)
-  @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { each: true })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ArrayUnique() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { each: true }) @MaxLength(MaxLen.url, { each: true })
   evidenceUrls?: string[];
   /** When the scan happened; now when omitted. */
-  @IsOptional() @IsISO8601({ strict: true }) at?: string;
+  @IsOptional() @IsTimestamp() at?: string;
 }
 
 /**

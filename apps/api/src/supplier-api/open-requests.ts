@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsInt, isUUID, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { EventTypes, RequestSupplierAction, SupplierRequestKinds } from '@app/contracts';
+import { EventTypes, RequestSupplierAction, SupplierRequestKinds, toNumber } from '@app/contracts';
 import { badCursor, isPgTimestamp } from '../ops/cursor';
 import { answerPath, requestData, WebhookEventTypes } from '@app/suppliers';
 
@@ -15,7 +15,7 @@ export class SupplierRequestsQuery {
   @IsOptional() @IsIn(RequestStatuses) status: (typeof RequestStatuses)[number] = 'open';
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit: number = 50;
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(100) limit: number = 50;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional() @IsString() @Length(1, 500) cursor?: string;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { EnableSupplierEndpoint, IsTimestamp, RedeliverFailedWebhooks, RedeliverWebhook } from '@app/contracts';
+import { EnableSupplierEndpoint, IsTimestamp, RedeliverFailedWebhooks, RedeliverWebhook, toNumber } from '@app/contracts';
 import { DomainError, ErrorCode, Messaging, notFound } from '@app/platform';
 import { badCursor, isPgTimestamp } from '../ops/cursor';
 
@@ -17,7 +17,7 @@ export class DeliveriesQuery {
   @IsOptional() @IsTimestamp() since?: string;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit: number = 50;
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(100) limit: number = 50;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional() @IsString() @Length(1, 500) cursor?: string;

@@ -189,6 +189,9 @@ export const HEADER_MAX_LENGTH: Record<string, number> = { 'Idempotency-Key': 25
 // A UTF-16 half without its other half: not Unicode, and Postgres refuses it in json/jsonb.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+// Keys that reach an object's prototype when a library assigns them (class-transformer does): never a field of ours.
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 function badText(s: string): string | undefined {
   if (s.includes('\u0000')) return 'must not contain NUL characters';
   if (LONE_SURROGATE.test(s)) return 'must be valid Unicode (no lone surrogate)';
@@ -200,7 +203,8 @@ function badText(s: string): string | undefined {
  * see: nesting deeper than MAX_BODY_DEPTH (class-transformer and
  * class-validator recurse, and a 20,000-deep body overflowed the stack), a
  * NUL character or a lone surrogate (Postgres text and jsonb refuse both,
- * in values and keys alike). Iterative, so the check itself cannot overflow.
+ * in values and keys alike), a prototype key (`__proto__`). Iterative, so the
+ * check itself cannot overflow.
  */
 export function inspectInput(root: unknown, label: 'body' | 'query'): { field: string; message: string } | undefined {
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: root, path: '', depth: 0 }];
@@ -215,7 +219,7 @@ export function inspectInput(root: unknown, label: 'body' | 'query'): { field: s
     if (depth >= MAX_BODY_DEPTH) return { field: path || label, message: `${label} nests deeper than ${MAX_BODY_DEPTH} levels` };
     for (const [k, v] of Object.entries(value)) {
       const child = path ? `${path}.${k}` : k;
-      const bad = badText(k);
+      const bad = PROTOTYPE_KEYS.has(k) ? 'is not a field name we take' : badText(k);
       if (bad) return { field: child, message: `${child}: key ${bad}` };
       stack.push({ value: v, path: child, depth: depth + 1 });
     }
