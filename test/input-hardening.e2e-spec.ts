@@ -135,6 +135,16 @@ describe('input hardening and problem details', () => {
       expect(await rows()).toBe(before);
     });
 
+    it('an order stored in "123" before codes were checked does not break the ledger export', async () => {
+      const [{ id }] = await sys.sql<{ id: string }>(
+        `INSERT INTO orders (id, tenant_id, external_id, currency, locale, customer_email, shipping_minor, tax_minor, total_paid_minor, ordered_at)
+         VALUES (gen_random_uuid(), $1, 'legacy-123', '123', 'en', 'c@example.test', 0, 0, 700, now()) RETURNING id`, [t.tenantId]);
+      await sys.sql(`INSERT INTO returns (id, tenant_id, order_id, event_type, request, created_at) VALUES (gen_random_uuid(), $1, $2, 'LOST', '{}', now())`, [t.tenantId, id]);
+      const csv = await sys.http.get('/reports/ledger.csv', auth(t.apiKey));
+      expect(csv.status).toBe(200);
+      expect(csv.data).toMatch(/legacy-123.*,123,/);
+    });
+
     it.each([['JPY', 'JPY'], ['KWD', 'KWD'], ['eur', 'EUR']])('takes %s (stored as %s)', async (currency, stored) => {
       const res = await sys.http.post('/orders', order({ currency }), auth(t.apiKey));
       expect(res.status).toBe(201);
