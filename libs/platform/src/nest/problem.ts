@@ -161,7 +161,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
     const problem = toProblem(err, (req.originalUrl ?? req.url ?? '').split('?')[0].slice(0, 2048) || undefined);
-    if (problem.status >= 500) this.log.error({ err, method: req.method, path: problem.instance }, 'request failed');
+    if (problem.status >= 500) {
+      const e = err as { message?: string; stack?: string } | undefined;
+      this.log.error(`${req.method} ${problem.instance} failed: ${e?.message ?? String(err)}`, e?.stack);
+    }
     if (res.headersSent) {
       res.end();
       return;
