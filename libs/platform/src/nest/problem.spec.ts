@@ -1,4 +1,4 @@
-import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { BadRequestException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../errors/domain-error';
 import { inspectInput, MAX_BODY_DEPTH, toProblem } from './problem';
 
@@ -21,6 +21,13 @@ describe('problem details (RFC 9457)', () => {
     expect(toProblem(new NotFoundException('Cannot GET /x'))).toMatchObject({ status: 404, code: 'NOT_FOUND', detail: 'Cannot GET /x' });
     expect(toProblem(new BadRequestException(['a', 'b']))).toMatchObject({ status: 400, code: 'INVALID', detail: 'a; b' });
     expect(toProblem(Object.assign(new Error('request entity too large'), { status: 413, expose: true }))).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE', title: 'Payload Too Large' });
+  });
+
+  it('keeps what else an HTTP exception says, e.g. which dependency /health found down', () => {
+    const health = new ServiceUnavailableException({ status: 'error', info: { database: { status: 'up' } }, error: { kafka: { status: 'down' } } });
+    expect(toProblem(health)).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', info: { database: { status: 'up' } }, error: { kafka: { status: 'down' } } });
+    expect(toProblem(new BadRequestException('x'))).not.toHaveProperty('error');
+    expect(toProblem(new BadRequestException('x'))).not.toHaveProperty('statusCode');
   });
 
   it('anything else is a 500 that tells nothing of the internals', () => {

@@ -131,7 +131,11 @@ export function toProblem(err: unknown, instance?: string): Problem {
     const body = err.getResponse();
     const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
     const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : err.message;
-    return generic(status, detail, instance);
+    // What else the exception says stays, e.g. which dependency a 503 of /health found down (terminus: info, error, details).
+    const extensions = typeof body === 'object' && body !== null
+      ? Object.fromEntries(Object.entries(body).filter(([k, v]) => !RESERVED.has(k) && k !== 'statusCode' && !(k === 'error' && typeof v === 'string')))
+      : {};
+    return { ...generic(status, detail, instance), ...extensions };
   }
   // body-parser and other http-errors: a client error with a message meant for the caller (413, 415, 400)
   const e = err as { status?: unknown; statusCode?: unknown; expose?: boolean; message?: string };
