@@ -1,4 +1,4 @@
-import { answer, auth, createTenant, DAY, linkSupplier, registerOrder, sagaOf, waitForState, webhookFor } from './support/scenario';
+import { answer, auth, createTenant, DAY, linkSupplier, registerOrder, sagaOf, waitForState, webhookFor, fieldsOf } from './support/scenario';
 import { startSystem, System, waitFor } from './support/system';
 
 describe('DAMAGED return, end to end', () => {
@@ -88,7 +88,7 @@ describe('DAMAGED return, end to end', () => {
     const before = await sys.sql<{ n: string }>('SELECT count(*) AS n FROM returns');
     const res = await sys.http.post('/returns', { eventType: 'EXPLODED', lines: [{ quantity: 0 }], evidenceUrls: ['not a url'], extra: 1 }, auth(tenant.apiKey));
     expect(res.status).toBe(400);
-    const fields: string[] = res.data.fields;
+    const fields: string[] = fieldsOf(res.data);
     expect(fields).toEqual(expect.arrayContaining(['orderId', 'externalOrderId', 'eventType', 'lines.0.quantity', 'evidenceUrls', 'extra']));
     const after = await sys.sql<{ n: string }>('SELECT count(*) AS n FROM returns');
     expect(after[0].n).toBe(before[0].n);
@@ -146,7 +146,7 @@ describe('DAMAGED return, end to end', () => {
     expect(first.status).toBe(202);
     const second = await sys.http.post('/returns', { orderId: order.id, eventType: 'DAMAGED', evidenceUrls: ['https://e.test/2.jpg'] }, auth(tenant.apiKey));
     expect(second.status).toBe(422);
-    expect(second.data.message).toMatch(/exceeds what is still refundable/);
+    expect(second.data.detail).toMatch(/exceeds what is still refundable/);
   });
 
   void DAY;

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { SupplierReceiver } from '@app/testing';
-import { answer, auth, createTenant, DAY, LinkedSupplier, sagaOf, Tenant, waitForState } from './support/scenario';
+import { answer, auth, createTenant, DAY, LinkedSupplier, sagaOf, Tenant, waitForState, fieldsOf } from './support/scenario';
 import { startSystem, System, waitFor } from './support/system';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -273,7 +273,7 @@ describe('Money: multi-supplier claims, currencies, ledger reports, refund retri
 
     const bad = await sys.http.get('/reports/ledger.csv?from=2025-13-01&to=yesterday', auth(tenant.apiKey));
     expect(bad.status).toBe(400);
-    expect(bad.data.fields).toEqual(['from', 'to']);
+    expect(fieldsOf(bad.data)).toEqual(['from', 'to']);
     const reversed = await sys.http.get(`/reports/recovery?from=${day}&to=${dayBefore}`, auth(tenant.apiKey));
     expect(reversed.status).toBe(400);
     expect((await sys.http.get('/reports/ledger.csv')).status).toBe(401);

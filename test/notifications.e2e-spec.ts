@@ -1,4 +1,4 @@
-import { answer, auth, DAY, linkSupplier, registerOrder, Tenant, waitForState, webhookFor } from './support/scenario';
+import { answer, auth, DAY, linkSupplier, registerOrder, Tenant, waitForState, webhookFor, fieldsOf } from './support/scenario';
 import { startSystem, System, waitFor } from './support/system';
 
 /** Contact moments: the customer's language, the tenant's brand, sender and own texts, and the feedback request after closing. */
@@ -91,19 +91,19 @@ describe('Notifications: languages, tenant templates, feedback deadline', () => 
     const tenant = await brandTenant('Strikt', 'info@strikt.test');
     const bad = await sys.http.put('/tenant/templates/CLAIM_RECEIVED/en', { subject: 'Refund {{amount}}', body: 'Hi {{ customerName }} {{#brand}}' }, auth(tenant.apiKey));
     expect(bad.status).toBe(400);
-    expect(bad.data.fields).toEqual(['subject', 'body']);
-    expect(bad.data.message.join(' ')).toContain('unknown variable {{amount}}');
-    expect(bad.data.message.join(' ')).toContain('malformed tag {{ customerName }}');
+    expect(fieldsOf(bad.data)).toEqual(['subject', 'body']);
+    expect(bad.data.errors.map((e: { message: string }) => e.message).join(' ')).toContain('unknown variable {{amount}}');
+    expect(bad.data.errors.map((e: { message: string }) => e.message).join(' ')).toContain('malformed tag {{ customerName }}');
     // amount is known where it is sent
     expect((await sys.http.put('/tenant/templates/REFUND_ISSUED/en', { subject: '{{brand}}: {{amount}} back', body: 'Done.' }, auth(tenant.apiKey))).status).toBe(200);
 
     const missing = await sys.http.put('/tenant/templates/CLAIM_RECEIVED/en', { subject: 'a\r\nBcc: x@evil.test' }, auth(tenant.apiKey));
     expect(missing.status).toBe(400);
-    expect(missing.data.fields).toEqual(expect.arrayContaining(['subject', 'body']));
+    expect(fieldsOf(missing.data)).toEqual(expect.arrayContaining(['subject', 'body']));
     const unknown = await sys.http.put('/tenant/templates/BIRTHDAY/fr', { subject: 'x', body: 'y' }, auth(tenant.apiKey));
     expect(unknown.status).toBe(400);
-    expect(unknown.data.fields).toEqual(['template', 'locale']);
-    expect((await sys.http.get('/tenant/templates/CLAIM_RECEIVED/fr', auth(tenant.apiKey))).data.fields).toEqual(['locale']);
+    expect(fieldsOf(unknown.data)).toEqual(['template', 'locale']);
+    expect(fieldsOf((await sys.http.get('/tenant/templates/CLAIM_RECEIVED/fr', auth(tenant.apiKey))).data)).toEqual(['locale']);
     const rows = await sys.sql<{ template: string }>(`SELECT template FROM tenant_templates WHERE tenant_id = $1`, [tenant.tenantId]);
     expect(rows.map((r) => r.template)).toEqual(['REFUND_ISSUED']);
   });

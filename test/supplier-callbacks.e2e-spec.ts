@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { SupplierReceiver } from '@app/testing';
-import { auth, createTenant, LinkedSupplier, Tenant, waitForState } from './support/scenario';
+import { auth, createTenant, LinkedSupplier, Tenant, waitForState, fieldsOf } from './support/scenario';
 import { callbackId, linkTo, reportReturn } from './support/supplier-helpers';
 import { startSystem, System, waitFor } from './support/system';
 
@@ -72,7 +72,7 @@ describe('Supplier callbacks: authenticated per link, idempotent, strict, with a
       expect(again.data).toMatchObject({ requestId, status: 'recorded', duplicate: true, answeredAt: first.data.answeredAt });
       const conflict = await sys.http.post(answerPath(requestId), { ...body, amountMinor: 100, decision: 'PARTIALLY_APPROVED' }, auth(s.callbackApiKey));
       expect(conflict.status).toBe(409);
-      expect(conflict.data).toMatchObject({ error: 'CONFLICT', answeredAt: first.data.answeredAt });
+      expect(conflict.data).toMatchObject({ code: 'CONFLICT', status: 409, answeredAt: first.data.answeredAt });
 
       await waitForState(sys, t, returnId, 'COMPLETED');
       expect(await answersOf(requestId)).toHaveLength(1);
@@ -119,7 +119,7 @@ describe('Supplier callbacks: authenticated per link, idempotent, strict, with a
       for (const [body, fields] of cases) {
         const res = await sys.http.post(answerPath(requestId), body, auth(s.callbackApiKey));
         expect(res.status).toBe(400);
-        expect(res.data.fields).toEqual(expect.arrayContaining(fields));
+        expect(fieldsOf(res.data)).toEqual(expect.arrayContaining(fields));
       }
       expect((await sys.http.post(answerPath('not-a-uuid'), { decision: 'APPROVED' }, auth(s.callbackApiKey))).status).toBe(400);
       expect(await answersOf(requestId)).toHaveLength(0);
@@ -146,7 +146,7 @@ describe('Supplier callbacks: authenticated per link, idempotent, strict, with a
       expect(ok.status).toBe(200);
       const replay = await signed(s, s.signingSecret, 'post', answerPath(requestId), { decision: 'NEEDS_EVIDENCE', reason: 'need a photo of the box' }, { id });
       expect(replay.status).toBe(401);
-      expect(replay.data).toMatchObject({ error: 'UNAUTHENTICATED', reason: 'replayed' });
+      expect(replay.data).toMatchObject({ code: 'UNAUTHENTICATED', status: 401, reason: 'replayed' });
       // a retry with a fresh id is fine: answers are idempotent
       const retry = await signed(s, s.signingSecret, 'post', answerPath(requestId), { decision: 'NEEDS_EVIDENCE', reason: 'need a photo of the box' });
       expect(retry.status).toBe(200);

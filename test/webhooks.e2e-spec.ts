@@ -2,7 +2,7 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
 import { RETRY_DELAYS_MS } from '@app/suppliers';
 import { SupplierReceiver } from '@app/testing';
-import { auth, createTenant, DAY, Tenant, waitForState } from './support/scenario';
+import { auth, createTenant, DAY, Tenant, waitForState, fieldsOf } from './support/scenario';
 import {
   Delivery, advanceTo, atTime, attemptsOf, delivery, deliveryOf, linkTo, nextAttempt, reportReturn, waitForAttempts,
 } from './support/supplier-helpers';
@@ -308,7 +308,7 @@ describe('Supplier webhooks: signed, retried, logged, guarded', () => {
       const results = [];
       for (const c of cases) {
         const res = await sys.http.post('/suppliers', { name: 'x', webhookUrl: c.url, policy: { returnWindowDays: 30 } }, auth(t.apiKey));
-        results.push({ url: c.url, status: res.status, fields: res.data.fields });
+        results.push({ url: c.url, status: res.status, fields: fieldsOf(res.data) });
       }
       expect(results.filter((r) => r.status !== 400 || !r.fields?.includes('webhookUrl'))).toEqual([]);
       const linked = await sys.sql(`SELECT count(*)::int AS n FROM suppliers WHERE tenant_id = $1`, [t.tenantId]);

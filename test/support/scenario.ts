@@ -114,3 +114,6 @@ export async function advance(sys: System, ms: number): Promise<void> {
 export async function reminderFor(sys: System, requestId: string) {
   return waitFor(() => sys.supplier.requests.find((r) => (r.json as CaseJson)?.type === 'rma.reminder' && (r.json as CaseJson)?.data?.requestId === requestId), { timeoutMs: 20_000, message: `reminder for ${requestId}` });
 }
+
+/** The refused fields of a 400 (RFC 9457 problem details: `errors: [{ field, message }]`), each once, in order. */
+export const fieldsOf = (problem: { errors?: { field: string }[] } | undefined): string[] => [...new Set((problem?.errors ?? []).map((e) => e.field))];

@@ -9,3 +9,5 @@ export * from './messages/refunds';
 export * from './messages/notifications';
 export * from './messages/ops';
 export * from './ids';
+export * from './currency';
+export * from './validation';

@@ -34,6 +34,9 @@ export interface Delivery {
   canRedeliver: boolean;
 }
 
+/** A timeline entry's sort key: a kind letter and a row id ('a', 't000…042', 'r<uuid>'). */
+const TIMELINE_KEY = /^[a-z][0-9a-f-]{0,40}$/;
+
 export interface TimelineEntry {
   kind: string;
   at: Date;
@@ -147,7 +150,7 @@ export class CaseDetail {
    */
   async timeline(tenantId: string, returnId: string, page: { cursor?: string; limit?: number }): Promise<{ items: TimelineEntry[]; nextCursor: string | null }> {
     const limit = page.limit ?? 100;
-    const after = decodeCursor(page.cursor, 2);
+    const after = decodeCursor(page.cursor, ['timestamp', TIMELINE_KEY]);
     const rows: (TimelineEntry & { at_key: string })[] = await this.ds.query(
       `WITH ret AS (SELECT id, tenant_id, created_at, event_type, reason, not_recoverable, request FROM returns WHERE id = $1 AND tenant_id = $2),
             sg AS (SELECT s.id FROM sagas s JOIN ret ON s.return_id = ret.id),

@@ -1,10 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { EventType, EventTypes } from '@app/contracts';
+import { EventType, EventTypes, toNumber } from '@app/contracts';
 
 const list = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+/** A century: further back than any case, and still a valid date once subtracted from now. */
+const MAX_AGE_HOURS = 100 * 366 * 24;
 
 /** Which cases: every filter is optional and they combine with AND. Query string or JSON body (batch actions). */
 export class CaseFilterDto {
@@ -21,11 +24,11 @@ export class CaseFilterDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Cases with a claim on this supplier' })
   @IsOptional() @IsUUID() supplierId?: string;
 
-  @ApiPropertyOptional({ description: 'Reported at least this many hours ago' })
-  @IsOptional() @Type(() => Number) @IsNumber() @Min(0) minAgeHours?: number;
+  @ApiPropertyOptional({ description: 'Reported at least this many hours ago', minimum: 0, maximum: MAX_AGE_HOURS })
+  @IsOptional() @Transform(toNumber) @IsNumber() @Min(0) @Max(MAX_AGE_HOURS) minAgeHours?: number;
 
-  @ApiPropertyOptional({ description: 'Reported at most this many hours ago' })
-  @IsOptional() @Type(() => Number) @IsNumber() @Min(0) maxAgeHours?: number;
+  @ApiPropertyOptional({ description: 'Reported at most this many hours ago', minimum: 0, maximum: MAX_AGE_HOURS })
+  @IsOptional() @Transform(toNumber) @IsNumber() @Min(0) @Max(MAX_AGE_HOURS) maxAgeHours?: number;
 
   @ApiPropertyOptional({ description: 'Only cases with no progress past the expected time of their step, or an overdue deadline' })
   @IsOptional() @Transform(bool) @IsBoolean() stuck?: boolean;
@@ -45,7 +48,7 @@ export class CaseListQuery extends CaseFilterDto {
   @IsOptional() @IsString() @Length(1, 500) cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(200) limit?: number;
 }
 
 export class PageQuery {
@@ -53,5 +56,5 @@ export class PageQuery {
   @IsOptional() @IsString() @Length(1, 500) cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(500) limit?: number;
 }

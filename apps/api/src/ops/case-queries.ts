@@ -65,7 +65,7 @@ export class CaseQueries {
       const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       where.push(`(z.return_id::text = ${add(q.toLowerCase())} OR z.order_id::text = ${add(q.toLowerCase())} OR z.external_order_id ILIKE ${add(like)})`);
     }
-    const after = decodeCursor(f.cursor, 2);
+    const after = decodeCursor(f.cursor, ['timestamp', 'uuid']);
     if (after) where.push(`(z.created_at, z.return_id) < (${add(after[0])}::timestamptz, ${add(after[1])}::uuid)`);
     const rows: CaseRow[] = await this.ds.query(
       `${sql} SELECT * FROM z ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY z.created_at DESC, z.return_id DESC LIMIT ${add(limit + 1)}::int`,

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
+import { MAX_INT4 } from '@app/contracts';
 import { SupplierAnswerDto } from '../supplier-api/supplier-answers';
 import { CaseFilterDto } from './case-filter.dto';
 import { SAGA_ACTIONS, SagaAction } from './case-rules';
@@ -40,7 +41,7 @@ export class BatchPreviewDto {
   @IsIn(SAGA_ACTIONS) action!: SagaAction;
 
   @ApiProperty({ type: CaseFilterDto })
-  @ValidateNested() @Type(() => CaseFilterDto) filter!: CaseFilterDto;
+  @IsObject() @ValidateNested() @Type(() => CaseFilterDto) filter!: CaseFilterDto;
 }
 
 export class BatchRunDto extends BatchPreviewDto {
@@ -52,5 +53,5 @@ export class BatchRunDto extends BatchPreviewDto {
 
   /** The `applicable` count of the preview; if the cases changed since, nothing runs (409 with the new count). */
   @ApiProperty({ description: 'The preview\'s applicable count: the batch runs only if it still matches' })
-  @IsInt() @Min(0) expectedCount!: number;
+  @IsInt() @Min(0) @Max(MAX_INT4) expectedCount!: number;
 }

@@ -183,7 +183,7 @@ export class OpsActions {
       [deliveryId, tenantId, returnId],
     );
     if (!d) throw notFound('delivery');
-    if (d.status === 'PENDING') throw new DomainError(ErrorCode.Conflict, 'this delivery is still being attempted; redeliver it once it has succeeded or failed', { status: d.status });
+    if (d.status === 'PENDING') throw new DomainError(ErrorCode.Conflict, 'this delivery is still being attempted; redeliver it once it has succeeded or failed', { deliveryStatus: d.status });
     return d as { id: string; request_id: string; supplier_id: string };
   }
 

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { notFound } from '@app/platform';
+import { notFound, ParseUuid } from '@app/platform';
 import { CaseDetail } from './case-detail';
 import { CaseListQuery, PageQuery } from './case-filter.dto';
 import { CaseQueries } from './case-queries';
@@ -14,7 +14,8 @@ import { OpsFigures } from './ops-figures';
 
 const IdempotencyKey = () =>
   ApiHeader({ name: 'Idempotency-Key', required: false, description: 'The same key returns the first outcome (replayed: true) and does nothing again. Without one, the same action on the same case version is done once.' });
-const key = (k: string | undefined) => k?.trim().slice(0, 200) || undefined;
+// At most 255 characters: longer ones are refused (400) before they get here.
+const key = (k: string | undefined) => k?.trim() || undefined;
 
 /**
  * The ops API: tenant-scoped (a key sees its own tenant's cases; any other
@@ -44,13 +45,13 @@ export class OpsController {
 
   @Get('cases/:returnId')
   @ApiOperation({ summary: 'A case: current step and deadlines, claims, webhook deliveries, ledger, available actions, alerts, first page of the timeline' })
-  get(@Caller() c: OpsCaller, @Param('returnId', ParseUUIDPipe) id: string) {
+  get(@Caller() c: OpsCaller, @Param('returnId', ParseUuid) id: string) {
     return this.detail.get(c.tenantId, id);
   }
 
   @Get('cases/:returnId/timeline')
   @ApiOperation({ summary: 'The case timeline, oldest first, paginated' })
-  async timeline(@Caller() c: OpsCaller, @Param('returnId', ParseUUIDPipe) id: string, @Query() q: PageQuery) {
+  async timeline(@Caller() c: OpsCaller, @Param('returnId', ParseUuid) id: string, @Query() q: PageQuery) {
     await this.cases.one(c.tenantId, id);
     return this.detail.timeline(c.tenantId, id, q);
   }
@@ -59,7 +60,7 @@ export class OpsController {
   @HttpCode(202)
   @IdempotencyKey()
   @ApiOperation({ summary: 'Retry the failed step (e.g. a refund that failed, a supplier that was unreachable)' })
-  retry(@Caller() c: OpsCaller, @Param('returnId', ParseUUIDPipe) id: string, @Body() dto: ActionReasonDto, @Headers('idempotency-key') k?: string) {
+  retry(@Caller() c: OpsCaller, @Param('returnId', ParseUuid) id: string, @Body() dto: ActionReasonDto, @Headers('idempotency-key') k?: string) {
     return this.actions.request(c, id, { action: 'RETRY', reason: dto.reason, idempotencyKey: key(k) });
   }
 
@@ -67,7 +68,7 @@ export class OpsController {
   @HttpCode(202)
   @IdempotencyKey()
   @ApiOperation({ summary: 'Cancel the case: its deadlines stop; a refund already paid stays paid' })
-  cancel(@Caller() c: OpsCaller, @Param('returnId', ParseUUIDPipe) id: string, @Body() dto: ActionReasonDto, @Headers('idempotency-key') k?: string) {
+  cancel(@Caller() c: OpsCaller, @Param('returnId', ParseUuid) id: string, @Body() dto: ActionReasonDto, @Headers('idempotency-key') k?: string) {
     return this.actions.request(c, id, { action: 'CANCEL', reason: dto.reason, idempotencyKey: key(k) });
   }
 
@@ -75,7 +76,7 @@ export class OpsController {
   @HttpCode(202)
   @IdempotencyKey()
   @ApiOperation({ summary: 'Close the case as resolved by hand' })
-  resolve(@Caller() c: OpsCaller, @Param('returnId', ParseUUIDPipe) id: string, @Body() dto: ResolveDto, @Headers('idempotency-key') k?: string) {
+  resolve(@Caller() c: OpsCaller, @Param('returnId', ParseUuid) id: string, @Body() dto: ResolveDto, @Headers('idempotency-key') k?: string) {
     return this.actions.request(c, id, { action: 'RESOLVE', reason: dto.reason, outcome: dto.outcome, idempotencyKey: key(k) });
   }
 
@@ -83,7 +84,7 @@ export class OpsController {
   @HttpCode(202)
   @IdempotencyKey()
   @ApiOperation({ summary: "Record a supplier's decision by hand (same rules as the supplier callback; via OPS)" })
-  decide(@Caller() c: OpsCaller, @Param('returnId', ParseUUIDPipe) id: string, @Body() dto: SupplierDecisionDto, @Headers('idempotency-key') k?: string) {
+  decide(@Caller() c: OpsCaller, @Param('returnId', ParseUuid) id: string, @Body() dto: SupplierDecisionDto, @Headers('idempotency-key') k?: string) {
     const { note, ...decision } = dto;
     return this.actions.request(c, id, { action: 'SUPPLIER_DECISION', reason: note, decision, idempotencyKey: key(k) });
   }
@@ -92,14 +93,14 @@ export class OpsController {
   @HttpCode(202)
   @IdempotencyKey()
   @ApiOperation({ summary: 'Send a webhook delivery to the supplier again (same webhook-id)' })
-  redeliver(@Caller() c: OpsCaller, @Param('returnId', ParseUUIDPipe) id: string, @Body() dto: RedeliverDto, @Headers('idempotency-key') k?: string) {
+  redeliver(@Caller() c: OpsCaller, @Param('returnId', ParseUuid) id: string, @Body() dto: RedeliverDto, @Headers('idempotency-key') k?: string) {
     return this.actions.request(c, id, { action: 'REDELIVER', reason: dto.reason, deliveryId: dto.deliveryId, idempotencyKey: key(k) });
   }
 
   @Post('cases/:returnId/notes')
   @IdempotencyKey()
   @ApiOperation({ summary: 'Add a note to the case timeline' })
-  note(@Caller() c: OpsCaller, @Param('returnId', ParseUUIDPipe) id: string, @Body() dto: NoteDto, @Headers('idempotency-key') k?: string) {
+  note(@Caller() c: OpsCaller, @Param('returnId', ParseUuid) id: string, @Body() dto: NoteDto, @Headers('idempotency-key') k?: string) {
     return this.actions.request(c, id, { action: 'NOTE', reason: dto.text, idempotencyKey: key(k) });
   }
 

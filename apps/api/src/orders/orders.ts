@@ -1,41 +1,43 @@
-import { Body, Controller, Get, Injectable, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { Type } from 'class-transformer';
-import { ArrayMinSize, IsArray, IsEmail, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Min, ValidateNested } from 'class-validator';
+import { Body, Controller, Get, Injectable, Param, Post } from '@nestjs/common';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsEmail, IsIn, IsObject, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateNested } from 'class-validator';
 import { randomUUID } from 'crypto';
 import { DataSource } from 'typeorm';
-import { Locale, Locales } from '@app/contracts';
-import { DomainError, ErrorCode, notFound } from '@app/platform';
+import { IsCount, IsCurrencyCode, IsMinorAmount, IsTimestamp, Locale, Locales, MAX_MINOR, MaxLen, upperCase } from '@app/contracts';
+import { DomainError, ErrorCode, notFound, ParseUuid } from '@app/platform';
 import { CurrentTenant, TenantPrincipal } from '../auth/auth.guard';
 
 export class OrderLineDto {
   /** The store's line id, e.g. gid://shopify/LineItem/1 */
-  @IsString() externalId!: string;
-  @IsString() sku!: string;
-  @IsString() title!: string;
-  @IsInt() @Min(1) quantity!: number;
-  @IsInt() @Min(0) unitPriceMinor!: number;
+  @IsString() @Length(1, MaxLen.id) externalId!: string;
+  @IsString() @Length(1, MaxLen.id) sku!: string;
+  @IsString() @Length(1, MaxLen.text) title!: string;
+  /** Stored in an int column. */
+  @IsCount() quantity!: number;
+  @IsMinorAmount() unitPriceMinor!: number;
   @IsUUID() supplierId!: string;
 }
 
 export class CustomerDto {
-  @IsEmail() email!: string;
-  @IsOptional() @IsString() name?: string;
+  @IsEmail() @MaxLength(MaxLen.email) email!: string;
+  @IsOptional() @IsString() @Length(1, MaxLen.name) name?: string;
 }
 
 export class RegisterOrderDto {
   /** The store's order id, e.g. gid://shopify/Order/1001 */
-  @IsString() externalId!: string;
+  @IsString() @Length(1, MaxLen.id) externalId!: string;
   /** What the customer knows the order by, e.g. "#1001" (shown in e-mails). */
   @IsOptional() @IsString() @Length(1, 50) orderNumber?: string;
-  @IsString() @Length(3, 3) currency!: string;
+  /** ISO 4217; amounts are in its minor units (JPY 0 digits, EUR 2, KWD 3). */
+  @Transform(upperCase) @IsCurrencyCode() currency!: string;
   @IsOptional() @IsIn(Locales) locale?: Locale;
-  @ValidateNested() @Type(() => CustomerDto) customer!: CustomerDto;
-  @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => OrderLineDto) lines!: OrderLineDto[];
-  @IsInt() @Min(0) shippingMinor: number = 0;
-  @IsInt() @Min(0) taxMinor: number = 0;
-  @IsISO8601() orderedAt!: string;
-  @IsOptional() @IsISO8601() promisedAt?: string;
-  @IsOptional() @IsISO8601() deliveredAt?: string;
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => CustomerDto) customer!: CustomerDto;
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => OrderLineDto) lines!: OrderLineDto[];
+  @IsMinorAmount() shippingMinor: number = 0;
+  @IsMinorAmount() taxMinor: number = 0;
+  @IsTimestamp() orderedAt!: string;
+  @IsOptional() @IsTimestamp() promisedAt?: string;
+  @IsOptional() @IsTimestamp() deliveredAt?: string;
 }
 
 @Injectable()
@@ -49,11 +51,13 @@ export class OrdersService {
     if (missing.length) throw new DomainError(ErrorCode.Invalid, `unknown supplier(s): ${missing.join(', ')}`, { fields: ['lines.supplierId'] });
     const id = randomUUID();
     const totalPaid = dto.lines.reduce((s, l) => s + l.unitPriceMinor * l.quantity, 0) + dto.shippingMinor + dto.taxMinor;
+    // Each amount is exact; their total must be too (and fit the bigint column).
+    if (!(totalPaid <= MAX_MINOR)) throw new DomainError(ErrorCode.Invalid, `lines: the order total exceeds ${MAX_MINOR} minor units`, { fields: ['lines'] });
     const inserted = await this.ds.transaction(async (m) => {
       const rows = await m.query(
         `INSERT INTO orders (id, tenant_id, external_id, order_number, currency, locale, customer_email, customer_name, shipping_minor, tax_minor, total_paid_minor, ordered_at, promised_at, delivered_at)
          VALUES ($1, $2, $3, $14, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (tenant_id, external_id) DO NOTHING RETURNING id`,
-        [id, tenantId, dto.externalId, dto.currency.toUpperCase(), dto.locale ?? 'en', dto.customer.email, dto.customer.name ?? null, dto.shippingMinor, dto.taxMinor, totalPaid,
+        [id, tenantId, dto.externalId, dto.currency, dto.locale ?? 'en', dto.customer.email, dto.customer.name ?? null, dto.shippingMinor, dto.taxMinor, totalPaid,
           dto.orderedAt, dto.promisedAt ?? null, dto.deliveredAt ?? null, dto.orderNumber ?? null],
       );
       if (!rows.length) return false;
@@ -94,7 +98,7 @@ export class OrdersController {
   }
 
   @Get(':id')
-  get(@CurrentTenant() t: TenantPrincipal, @Param('id', ParseUUIDPipe) id: string) {
+  get(@CurrentTenant() t: TenantPrincipal, @Param('id', ParseUuid) id: string) {
     return this.orders.get(t.tenantId, id);
   }
 }

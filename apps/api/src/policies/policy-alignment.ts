@@ -1,7 +1,7 @@
-import { Controller, Get, Injectable, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get, Injectable, Param } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SupplierPolicy, TenantPolicy } from '@app/contracts';
-import { notFound } from '@app/platform';
+import { notFound, ParseUuid } from '@app/platform';
 import { alignPolicies, PolicyGap } from '@app/returns';
 import { CurrentTenant, TenantPrincipal } from '../auth/auth.guard';
 
@@ -61,7 +61,7 @@ export class PolicyAlignmentController {
 
   /** Gaps between the tenant policy and this supplier's policy in force. */
   @Get('suppliers/:id/alignment')
-  supplier(@CurrentTenant() t: TenantPrincipal, @Param('id', ParseUUIDPipe) id: string) {
+  supplier(@CurrentTenant() t: TenantPrincipal, @Param('id', ParseUuid) id: string) {
     return this.alignment.forSupplier(t.tenantId, id);
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
 import { DataSource } from 'typeorm';
+import { minorUnitDigits } from '@app/contracts';
 import { LedgerKind, refundStatus, summarizeLedger, supplierCreditStatus, toDecimalString } from '@app/returns';
 import { ReportRange } from './report-range';
 
@@ -76,7 +77,8 @@ export class LedgerExport {
     const refundsBySaga = groupBy(refunds, (r) => r.saga_id);
     return cases.map((c) => {
       const s = summarizeLedger((entries.get(c.saga_id ?? '') ?? []).map((l) => ({ kind: l.kind, amountMinor: Number(l.amount_minor) })));
-      const money = (minor: number) => toDecimalString(minor, c.currency);
+      // A currency outside ISO 4217 (stored before codes were checked) has no known digits: its row shows minor units rather than failing the export.
+      const money = (minor: number) => (minorUnitDigits(c.currency) === undefined ? String(minor) : toDecimalString(minor, c.currency));
       return {
         date: c.created_at.toISOString().slice(0, 10),
         order: text(c.external_id),

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUrl, IsUUID, Length, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUrl, IsUUID, Length, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { randomUUID } from 'crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { EventType, EventTypes, Resolution, Resolutions, ReturnReported, SupplierClaim, SupplierPolicy, TenantPolicy } from '@app/contracts';
+import { EventType, EventTypes, IsCount, IsTimestamp, MaxLen, Resolution, Resolutions, ReturnReported, SupplierClaim, SupplierPolicy, TenantPolicy } from '@app/contracts';
 import { assertSameRequest, Clock, DomainError, ErrorCode, Messaging, notFound, requestFingerprint } from '@app/platform';
 import { checkEligibility, notRecoverableReason } from '@app/returns';
 
@@ -11,23 +11,23 @@ export class ReturnLineDto {
   /** Our order line id, or … */
   @ValidateIf((o: ReturnLineDto) => !o.externalLineId) @IsUUID() lineId?: string;
   /** … the store's line id. */
-  @ValidateIf((o: ReturnLineDto) => !o.lineId) @IsString() externalLineId?: string;
-  @IsInt() @Min(1) quantity!: number;
+  @ValidateIf((o: ReturnLineDto) => !o.lineId) @IsString() @Length(1, MaxLen.id) externalLineId?: string;
+  @IsCount() quantity!: number;
 }
 
 export class ReportReturnDto {
   @ValidateIf((o: ReportReturnDto) => !o.externalOrderId) @IsUUID() orderId?: string;
-  @ValidateIf((o: ReportReturnDto) => !o.orderId) @IsString() externalOrderId?: string;
+  @ValidateIf((o: ReportReturnDto) => !o.orderId) @IsString() @Length(1, MaxLen.id) externalOrderId?: string;
   @IsIn(EventTypes) eventType!: EventType;
   @IsOptional() @IsString() @Length(1, 500) reason?: string;
   /** The customer's choice; defaults to the tenant policy's default for the event type. */
   @IsOptional() @IsIn(Resolutions) resolution?: Resolution;
   /** Lines concerned; all lines when omitted (e.g. a lost parcel). */
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => ReturnLineDto) lines?: ReturnLineDto[];
-  @IsOptional() @IsArray() @ArrayUnique() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { each: true }) evidenceUrls?: string[];
+  @IsOptional() @IsArray() @ArrayMaxSize(500) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => ReturnLineDto) lines?: ReturnLineDto[];
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @ArrayUnique() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { each: true }) @MaxLength(MaxLen.url, { each: true }) evidenceUrls?: string[];
   /** LATE_DELIVERY: the new expected date from the carrier/supplier. */
-  @IsOptional() @IsISO8601() newEta?: string;
-  @IsOptional() @IsString() trackingNumber?: string;
+  @IsOptional() @IsTimestamp() newEta?: string;
+  @IsOptional() @IsString() @Length(1, MaxLen.id) trackingNumber?: string;
   /** QUALITY_ISSUE: false when the item works but is not as described (a restocking fee may apply); a defect otherwise. */
   @IsOptional() @IsBoolean() defect?: boolean;
 }

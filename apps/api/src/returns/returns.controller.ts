@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ParseUuid } from '@app/platform';
 import type { Response } from 'express';
 import { CurrentTenant, TenantPrincipal } from '../auth/auth.guard';
 import { CaseView } from './case-view';
@@ -18,7 +19,7 @@ export class ReturnsController {
   }
 
   @Get(':id')
-  get(@CurrentTenant() t: TenantPrincipal, @Param('id', ParseUUIDPipe) id: string) {
+  get(@CurrentTenant() t: TenantPrincipal, @Param('id', ParseUuid) id: string) {
     return this.view.get(t.tenantId, id);
   }
 }

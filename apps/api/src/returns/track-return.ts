@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, Injectable, Module, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUrl, Length, ValidateIf } from 'class-validator';
+import { Body, Controller, HttpCode, Injectable, Module, Param, Post } from '@nestjs/common';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUrl, Length, MaxLength, ValidateIf } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { ReturnTracked, TrackingStatus, TrackingStatuses } from '@app/contracts';
-import { Clock, Messaging, notFound } from '@app/platform';
+import { IsTimestamp, MaxLen, ReturnTracked, TrackingStatus, TrackingStatuses } from '@app/contracts';
+import { Clock, Messaging, notFound, ParseUuid } from '@app/platform';
 import { CurrentTenant, TenantPrincipal } from '../auth/auth.guard';
 
 /** A carrier or warehouse scan, or a customer action, on an open return. Unknown fields are rejected. */
@@ -12,10 +12,10 @@ export class TrackReturnDto {
   @IsOptional() @IsString() @Length(1, 100) trackingNumber?: string;
   /** Required with EVIDENCE_ADDED: the photos or documents the supplier asked for. */
   @ValidateIf((o: TrackReturnDto) => o.status === 'EVIDENCE_ADDED' || o.evidenceUrls !== undefined)
-  @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { each: true })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ArrayUnique() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { each: true }) @MaxLength(MaxLen.url, { each: true })
   evidenceUrls?: string[];
   /** When the scan happened; now when omitted. */
-  @IsOptional() @IsISO8601({ strict: true }) at?: string;
+  @IsOptional() @IsTimestamp() at?: string;
 }
 
 /**
@@ -49,7 +49,7 @@ export class ReturnTrackingController {
   /** 202: accepted; the case reacts asynchronously (see GET /returns/:id). */
   @Post(':id/events')
   @HttpCode(202)
-  record(@CurrentTenant() t: TenantPrincipal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: TrackReturnDto) {
+  record(@CurrentTenant() t: TenantPrincipal, @Param('id', ParseUuid) id: string, @Body() dto: TrackReturnDto) {
     return this.track.execute(t.tenantId, id, dto);
   }
 }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, isUUID, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { EventTypes, RequestSupplierAction, SupplierRequestKinds } from '@app/contracts';
-import { DomainError, ErrorCode } from '@app/platform';
+import { EventTypes, RequestSupplierAction, SupplierRequestKinds, toNumber } from '@app/contracts';
+import { badCursor, isPgTimestamp } from '../ops/cursor';
 import { answerPath, requestData, WebhookEventTypes } from '@app/suppliers';
 
 export const RequestStatuses = ['open', 'answered', 'all'] as const;
@@ -15,10 +15,10 @@ export class SupplierRequestsQuery {
   @IsOptional() @IsIn(RequestStatuses) status: (typeof RequestStatuses)[number] = 'open';
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit: number = 50;
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(100) limit: number = 50;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional() @IsString() cursor?: string;
+  @IsOptional() @IsString() @Length(1, 500) cursor?: string;
 }
 
 export class RequestLineDto {
@@ -77,8 +77,8 @@ interface Row {
 
 const encodeCursor = (r: Row) => Buffer.from(`${r.created_exact}|${r.id}`).toString('base64url');
 function decodeCursor(c: string): [string, string] {
-  const [at, id] = Buffer.from(c, 'base64url').toString().split('|');
-  if (!/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d)?$/.test(at ?? '') || !/^[0-9a-f-]{36}$/.test(id ?? '')) throw new DomainError(ErrorCode.Invalid, 'cursor is not one we gave out', { fields: ['cursor'] });
+  const [at, id, ...rest] = Buffer.from(c, 'base64url').toString().split('|');
+  if (rest.length || !isPgTimestamp(at) || !isUUID(id ?? '')) throw badCursor();
   return [at, id];
 }
 

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Length, Min, ValidateIf } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, IsUrl, Length, MaxLength, ValidateIf } from 'class-validator';
 import { createHash } from 'crypto';
 import { DataSource } from 'typeorm';
-import { SupplierAnswered, SupplierDecision, SupplierDecisions } from '@app/contracts';
+import { IsCurrencyCode, IsMinorAmount, MaxLen, SupplierAnswered, SupplierDecision, SupplierDecisions, upperCase } from '@app/contracts';
 import { Clock, DomainError, ErrorCode, Messaging, notFound } from '@app/platform';
 
 /** A supplier's answer to one of our requests. Unknown fields are rejected (400), never stored. */
@@ -12,16 +13,16 @@ export class SupplierAnswerDto {
   @IsIn(SupplierDecisions) decision!: SupplierDecision;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 0, example: 3998, description: 'Credit granted in minor units (cents). APPROVED: defaults to the amount asked; PARTIALLY_APPROVED: required' })
-  @ValidateIf((o: SupplierAnswerDto) => o.decision === 'PARTIALLY_APPROVED' || o.amountMinor !== undefined) @IsInt() @Min(0) amountMinor?: number;
+  @ValidateIf((o: SupplierAnswerDto) => o.decision === 'PARTIALLY_APPROVED' || o.amountMinor !== undefined) @IsMinorAmount() amountMinor?: number;
 
   @ApiPropertyOptional({ example: 'EUR', minLength: 3, maxLength: 3, description: 'ISO 4217 currency of amountMinor (the request\'s currency)' })
-  @IsOptional() @IsString() @Length(3, 3) currency?: string;
+  @IsOptional() @Transform(upperCase) @IsCurrencyCode() currency?: string;
 
   @ApiPropertyOptional({ example: 'RMA-2025-0042', maxLength: 100, description: 'Your RMA number' })
   @IsOptional() @IsString() @Length(1, 100) rmaNumber?: string;
 
   @ApiPropertyOptional({ format: 'uri', example: 'https://labels.supplier.example/RMA-2025-0042.pdf', description: 'Return label, when the item must come back' })
-  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) returnLabelUrl?: string;
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) @MaxLength(MaxLen.url) returnLabelUrl?: string;
 
   @ApiPropertyOptional({ maxLength: 1000, example: 'Returns dept., 12 Harbour Rd, Rotterdam', description: 'Where to send the item, when it must come back' })
   @IsOptional() @IsString() @Length(1, 1000) returnAddress?: string;

@@ -10,7 +10,7 @@ import { parseApiKey, secretMatches } from '../auth/keys';
 
 /** Header naming the supplier link of a signed callback (the signature alone does not say whose secret to use). */
 export const SUPPLIER_ID_HEADER = 'x-supplier-id';
-const PURGE_QUEUE = 'supplier-callback-ids';
+export const PURGE_QUEUE = 'supplier-callback-ids';
 /** A replay must carry a timestamp within the tolerance, so an id needs remembering for twice that, plus slack. */
 const REMEMBER_IDS_MS = (2 * TIMESTAMP_TOLERANCE_SECONDS + 300) * 1000;
 

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Injectable, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Injectable, Param, Post, Put } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsString, IsUrl, Length, ValidateNested } from 'class-validator';
+import { IsObject, IsString, IsUrl, Length, MaxLength, ValidateNested } from 'class-validator';
 import { randomUUID } from 'crypto';
 import { DataSource } from 'typeorm';
-import { SupplierPolicy } from '@app/contracts';
-import { notFound, SecretBox, secretContext } from '@app/platform';
+import { MaxLen, SupplierPolicy } from '@app/contracts';
+import { notFound, ParseUuid, SecretBox, secretContext } from '@app/platform';
 import { alignPolicies, PolicyGap } from '@app/returns';
 import { CurrentTenant, TenantPrincipal } from '../auth/auth.guard';
 import { newApiKey, newSigningSecret } from '../auth/keys';
@@ -12,13 +12,13 @@ import { TenantsService } from '../tenancy/tenants';
 import { WebhookUrlPolicy } from './webhook-url-policy';
 
 export class WebhookUrlDto {
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) webhookUrl!: string;
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) @MaxLength(MaxLen.url) webhookUrl!: string;
 }
 
 export class LinkSupplierDto {
   @IsString() @Length(1, 200) name!: string;
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) webhookUrl!: string;
-  @ValidateNested() @Type(() => SupplierPolicy) policy!: SupplierPolicy;
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) @MaxLength(MaxLen.url) webhookUrl!: string;
+  @IsObject() @ValidateNested() @Type(() => SupplierPolicy) policy!: SupplierPolicy;
 }
 
 @Injectable()
@@ -87,17 +87,17 @@ export class SuppliersController {
   }
 
   @Get(':id')
-  get(@CurrentTenant() t: TenantPrincipal, @Param('id', ParseUUIDPipe) id: string) {
+  get(@CurrentTenant() t: TenantPrincipal, @Param('id', ParseUuid) id: string) {
     return this.links.get(t.tenantId, id);
   }
 
   @Put(':id/webhook')
-  putWebhook(@CurrentTenant() t: TenantPrincipal, @Param('id', ParseUUIDPipe) id: string, @Body() dto: WebhookUrlDto) {
+  putWebhook(@CurrentTenant() t: TenantPrincipal, @Param('id', ParseUuid) id: string, @Body() dto: WebhookUrlDto) {
     return this.links.updateWebhookUrl(t.tenantId, id, dto);
   }
 
   @Put(':id/policy')
-  putPolicy(@CurrentTenant() t: TenantPrincipal, @Param('id', ParseUUIDPipe) id: string, @Body() policy: SupplierPolicy) {
+  putPolicy(@CurrentTenant() t: TenantPrincipal, @Param('id', ParseUuid) id: string, @Body() policy: SupplierPolicy) {
     return this.links.updatePolicy(t.tenantId, id, policy);
   }
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { EnableSupplierEndpoint, RedeliverFailedWebhooks, RedeliverWebhook } from '@app/contracts';
+import { EnableSupplierEndpoint, IsTimestamp, RedeliverFailedWebhooks, RedeliverWebhook, toNumber } from '@app/contracts';
 import { DomainError, ErrorCode, Messaging, notFound } from '@app/platform';
+import { badCursor, isPgTimestamp } from '../ops/cursor';
 
 export const DeliveryStatuses = ['PENDING', 'DELIVERED', 'FAILED'] as const;
 
@@ -13,18 +14,18 @@ export class DeliveriesQuery {
   @IsOptional() @IsIn(DeliveryStatuses) status?: (typeof DeliveryStatuses)[number];
 
   @ApiPropertyOptional({ format: 'date-time', description: 'created at or after' })
-  @IsOptional() @IsISO8601() since?: string;
+  @IsOptional() @IsTimestamp() since?: string;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit: number = 50;
+  @IsOptional() @Transform(toNumber) @IsInt() @Min(1) @Max(100) limit: number = 50;
 
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional() @IsString() cursor?: string;
+  @IsOptional() @IsString() @Length(1, 500) cursor?: string;
 }
 
 export class RedeliverFailedDto {
   @ApiProperty({ format: 'date-time', description: 'redeliver every delivery that failed at or after this time' })
-  @IsISO8601() since!: string;
+  @IsTimestamp() since!: string;
 }
 
 export interface Actor {
@@ -33,8 +34,8 @@ export interface Actor {
 }
 
 const decodeCursor = (c: string) => {
-  const [at, id] = Buffer.from(c, 'base64url').toString().split('|');
-  if (!at || !/^msg_[0-9a-f]{32}$/.test(id ?? '')) throw new DomainError(ErrorCode.Invalid, 'cursor is not one we gave out', { fields: ['cursor'] });
+  const [at, id, ...rest] = Buffer.from(c, 'base64url').toString().split('|');
+  if (rest.length || !isPgTimestamp(at) || !/^msg_[0-9a-f]{32}$/.test(id ?? '')) throw badCursor();
   return [at, id];
 };
 
@@ -110,7 +111,7 @@ export class SupplierWebhooks {
 
   async redeliver(who: Actor, supplierId: string, deliveryId: string) {
     const d = await this.delivery(who.tenantId, supplierId, deliveryId);
-    if (d.status === 'PENDING') throw new DomainError(ErrorCode.Conflict, 'this delivery is still being attempted (or waits for its endpoint to be re-enabled)', { status: d.status });
+    if (d.status === 'PENDING') throw new DomainError(ErrorCode.Conflict, 'this delivery is still being attempted (or waits for its endpoint to be re-enabled)', { deliveryStatus: d.status });
     await this.emit<RedeliverWebhook>('RedeliverWebhook', who.tenantId, d.return_id, { supplierId, deliveryId, actor: who.actor });
     return { accepted: true, deliveryId };
   }

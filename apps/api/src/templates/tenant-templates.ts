@@ -35,7 +35,7 @@ export class TenantTemplates {
   async put(tenantId: string, template: NotificationTemplate, locale: Locale, dto: TenantTemplateDto) {
     const problems = templateProblems(template, dto);
     if (problems.length)
-      throw new DomainError(ErrorCode.Invalid, problems.map((p) => p.message).join('; '), { fields: problems.map((p) => p.field), message: problems.map((p) => p.message) });
+      throw new DomainError(ErrorCode.Invalid, problems.map((p) => p.message).join('; '), { errors: problems.map((p) => ({ field: p.field, message: p.message })) });
     await this.ds.query(
       `INSERT INTO tenant_templates (tenant_id, template, locale, subject, body, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (tenant_id, template, locale) DO UPDATE SET subject = EXCLUDED.subject, body = EXCLUDED.body, version = tenant_templates.version + 1, updated_at = EXCLUDED.updated_at`,

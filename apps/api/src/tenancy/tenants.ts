@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Inject, Injectable, Optional, Post, Put } from '@nestjs/common';
-import { Type } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, IsUrl, Length, ValidateNested } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsEmail, IsObject, IsOptional, IsString, IsUrl, Length, MaxLength, ValidateNested } from 'class-validator';
 import { randomUUID } from 'crypto';
 import { DataSource } from 'typeorm';
-import { TenantPolicy } from '@app/contracts';
+import { IsCurrencyCode, MaxLen, TenantPolicy, upperCase } from '@app/contracts';
 import { AllowList, DomainError, ErrorCode, HOST_RESOLVER, HostResolver, PLATFORM_CONFIG, SecretBox, secretContext, SsrfRefused, systemResolver } from '@app/platform';
 import { assertStoreUrl } from '@app/refunds';
 import { ApiConfig } from '../config';
@@ -13,17 +13,18 @@ import { PolicyAlignment } from '../policies/policy-alignment';
 
 export class StoreConnectionDto {
   /** The shop's origin, https://<shop>.myshopify.com (checked further at sign-up: docs/security.md) */
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) url!: string;
-  @IsString() accessToken!: string;
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) @MaxLength(MaxLen.url) url!: string;
+  @IsString() @Length(1, MaxLen.secret) accessToken!: string;
 }
 
 export class CreateTenantDto {
   @IsString() @Length(1, 200) name!: string;
   @IsString() @Length(1, 200) brandName!: string;
-  @IsEmail() senderEmail!: string;
-  @IsString() @Length(3, 3) shopCurrency!: string;
-  @IsOptional() @ValidateNested() @Type(() => StoreConnectionDto) store?: StoreConnectionDto;
-  @IsOptional() @ValidateNested() @Type(() => TenantPolicy) policy?: TenantPolicy;
+  @IsEmail() @MaxLength(MaxLen.email) senderEmail!: string;
+  /** ISO 4217 currency the shop keeps its books in. */
+  @Transform(upperCase) @IsCurrencyCode() shopCurrency!: string;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => StoreConnectionDto) store?: StoreConnectionDto;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => TenantPolicy) policy?: TenantPolicy;
 }
 
 @Injectable()
@@ -56,7 +57,7 @@ export class TenantsService {
     await this.ds.transaction(async (m) => {
       await m.query(
         `INSERT INTO tenants (id, name, brand_name, sender_email, shop_currency, store_url, store_access_token) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [id, dto.name, dto.brandName, dto.senderEmail, dto.shopCurrency.toUpperCase(), dto.store?.url ?? null, dto.store ? this.secrets.seal(dto.store.accessToken, secretContext.storeToken(id)) : null],
+        [id, dto.name, dto.brandName, dto.senderEmail, dto.shopCurrency, dto.store?.url ?? null, dto.store ? this.secrets.seal(dto.store.accessToken, secretContext.storeToken(id)) : null],
       );
       await m.query(`INSERT INTO tenant_policies (tenant_id, version, policy) VALUES ($1, 1, $2)`, [id, JSON.stringify(policy)]);
       await m.query(`INSERT INTO api_keys (id, tenant_id, role, prefix, hash) VALUES ($1, $2, 'TENANT', $3, $4), ($5, $2, 'OPS', $6, $7)`,

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { createHash } from 'crypto';
 import { existsSync, readFileSync } from 'fs';
 import { dirname, join } from 'path';
+import { CurrencyCodes, minorUnitDigits } from '@app/contracts';
 import { notFound, Public } from '@app/platform';
 
 /** Walks up from here to the first folder holding `rel` (works from src/ under ts-node/jest and from dist/). */
@@ -15,7 +16,7 @@ function findUp(rel: string): string {
 }
 
 /** The page's own files. */
-const PAGE_FILES: Record<string, string> = { 'app.js': 'application/javascript', 'console.css': 'text/css' };
+const PAGE_FILES: Record<string, string> = { 'app.js': 'application/javascript', 'money.js': 'application/javascript', 'console.css': 'text/css' };
 /** Third-party browser code, served from node_modules: nothing is loaded from a CDN. */
 const VENDOR: Record<string, [pkgFile: string, type: string]> = {
   'preact.mjs': ['node_modules/preact/dist/preact.mjs', 'application/javascript'],
@@ -46,6 +47,13 @@ export class ConsoleController {
   @Get()
   index(@Res() res: Response): void {
     this.send(res, join(this.publicDir, 'index.html'), 'text/html; charset=utf-8', 'no-cache');
+  }
+
+  /** ISO 4217 minor-unit digits of every currency ({ "EUR": 2, "JPY": 0, "KWD": 3, … }), for the page's money formatting. */
+  @Get('currencies.json')
+  currencies(@Res() res: Response): void {
+    res.setHeader('Cache-Control', 'public, max-age=86400');
+    res.json(Object.fromEntries(CurrencyCodes.map((c) => [c, minorUnitDigits(c)])));
   }
 
   @Get('vendor/:file')

@@ -1,40 +1,29 @@
-import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, INestApplication, SetMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { HttpException, INestApplication, SetMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import type { IncomingMessage } from 'http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Response } from 'express';
-import { describeErrors } from '@app/contracts';
 import helmet from 'helmet';
 import { DomainError, ErrorCode } from '../errors/domain-error';
 import type { PlatformConfig } from '../config/platform-config';
 import { opsEndpointsGuard } from './ops-endpoints';
+import { inputGuard, ProblemDetailsFilter } from './problem';
 import { PLATFORM_CONFIG } from './tokens';
 
-const STATUS: Record<ErrorCode, number> = {
-  [ErrorCode.NotFound]: 404,
-  [ErrorCode.Invalid]: 400,
-  [ErrorCode.Conflict]: 409,
-  [ErrorCode.PolicyViolation]: 422,
-  [ErrorCode.Unauthenticated]: 401,
-  [ErrorCode.Forbidden]: 403,
-  [ErrorCode.Gone]: 410,
-  [ErrorCode.IdempotencyKeyReused]: 422,
-};
+export * from './problem';
 
 export const AUTH_AUDIENCE = 'auth:audience';
 /** Marks a route or controller as needing no API key (health, metrics, sign-up). */
 export const Public = () => SetMetadata(AUTH_AUDIENCE, 'public');
 
-/** Maps domain errors to HTTP; the domain never throws HTTP exceptions itself. */
-@Catch(DomainError)
-export class DomainErrorFilter implements ExceptionFilter {
-  catch(err: DomainError, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
-    const status = STATUS[err.code];
-    res.status(status).json({ statusCode: status, error: err.code, message: err.message, ...(err.details ?? {}) });
-  }
+/** Every refused field with its reasons, depth first: `lines.0.quantity` → `quantity must not be less than 1`. */
+export function fieldErrors(errors: ValidationError[], prefix = ''): { field: string; message: string }[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...fieldErrors(e.children ?? [], field)];
+  });
 }
 
-/** 400 naming every bad field, e.g. `lines.0.quantity: quantity must not be less than 1`. */
+/** 400 naming every bad field (problem details with `errors`), e.g. `lines.0.quantity: quantity must not be less than 1`. */
 export function strictValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
@@ -42,9 +31,9 @@ export function strictValidationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     transform: true,
     exceptionFactory: (errors: ValidationError[]) => {
-      const messages = describeErrors(errors);
-      const fields = [...new Set(messages.map((m) => m.split(':')[0]))];
-      return new BadRequestException({ statusCode: 400, error: 'Bad Request', message: messages, fields });
+      const list = fieldErrors(errors);
+      const detail = list.length ? list.map((e) => `${e.field}: ${e.message}`).join('; ') : 'the request is not valid';
+      return new DomainError(ErrorCode.Invalid, detail, { errors: list });
     },
   });
 }
@@ -62,8 +51,10 @@ export function configureHttp(app: INestApplication): void {
   express.use(opsEndpointsGuard(config.METRICS_TOKEN || undefined));
   // JSON bodies keep their raw bytes as req.rawBody: signed supplier callbacks are verified over exactly what was sent.
   (app as NestExpressApplication).useBodyParser('json', { verify: (req: IncomingMessage & { rawBody?: Buffer }, _res: unknown, buf: Buffer) => { req.rawBody = buf; } });
+  // Before any pipe walks the body: depth, NUL and header limits (400 naming the field).
+  app.use(inputGuard);
   app.useGlobalPipes(strictValidationPipe());
-  app.useGlobalFilters(new DomainErrorFilter());
+  app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
 }
 

@@ -1,14 +1,19 @@
 import fc from 'fast-check';
 import { currencyExponent, formatMoney, fromDecimalString, percentOf, toDecimalString } from './money';
 
-/** A mix of 0-, 2-, 3- and 4-digit currencies, and one we do not list (defaults to 2). */
-const CURRENCIES = ['EUR', 'DKK', 'USD', 'GBP', 'JPY', 'KRW', 'ISK', 'CLP', 'XOF', 'BHD', 'KWD', 'TND', 'IQD', 'CLF', 'HUF', 'SEK', 'ZZZ'];
+/** A mix of 0-, 2-, 3- and 4-digit currencies. */
+const CURRENCIES = ['EUR', 'DKK', 'USD', 'GBP', 'JPY', 'KRW', 'ISK', 'CLP', 'XOF', 'BHD', 'KWD', 'TND', 'IQD', 'CLF', 'HUF', 'SEK'];
 const currency = fc.constantFrom(...CURRENCIES);
 const minor = fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER });
 
 describe('money', () => {
   it('knows the ISO 4217 minor-unit digits', () => {
     expect([currencyExponent('EUR'), currencyExponent('jpy'), currencyExponent('KWD'), currencyExponent('CLF'), currencyExponent('DKK')]).toEqual([2, 0, 3, 4, 2]);
+  });
+
+  it('has no exponent for what is not a currency: no guess of 2 that could move money tenfold', () => {
+    for (const c of ['ZZZ', 'XXX', 'XAU', '123', '€€€']) expect(() => currencyExponent(c)).toThrow(RangeError);
+    expect(() => toDecimalString(100, 'ZZZ')).toThrow(RangeError);
   });
 
   it('writes exact decimals', () => {
@@ -64,6 +69,22 @@ describe('money', () => {
     expect(formatMoney(4493, 'EUR', 'nl')).toMatch(/^€\s?44,93$/);
     expect(formatMoney(29900, 'DKK', 'da')).toMatch(/^299,00\s?kr\.$/);
     expect(formatMoney(1000, 'JPY', 'en')).toBe('JP¥1,000');
+  });
+
+  it('formats each currency with its own ISO digits: JPY 0, EUR 2, KWD 3', () => {
+    expect(formatMoney(1500, 'JPY', 'en')).toBe('JP¥1,500');
+    expect(formatMoney(1500, 'JPY', 'nl')).toMatch(/^JP¥\s?1\.500$/);
+    expect(formatMoney(1500, 'EUR', 'en')).toBe('€15.00');
+    expect(formatMoney(1500, 'KWD', 'en')).toBe('KWD\u00a01.500');
+    expect(formatMoney(1, 'KWD', 'da')).toMatch(/^0,001\s?KWD$/);
+    // ISO says 3 digits where CLDR (Intl's default) says 0
+    expect(formatMoney(1500, 'IQD', 'en')).toBe('IQD\u00a01.500');
+  });
+
+  it('never throws on a bad currency: shows the raw amount and code', () => {
+    expect(formatMoney(1500, '123', 'en')).toBe('1500 123 (minor units)');
+    expect(formatMoney(1500, 'XXX', 'en')).toBe('1500 XXX (minor units)');
+    expect(formatMoney(1500, '€€€', 'nl')).toBe('1500 €€€ (minor units)');
   });
 
   it('percentOf rounds half up to a whole minor unit', () => {

@@ -1,18 +1,20 @@
+import { minorUnitDigits } from '@app/contracts';
+
 /** Money is an integer count of minor units plus an ISO 4217 currency. Never a float. */
 export interface Money {
   amountMinor: number;
   currency: string;
 }
 
-/** ISO 4217 minor-unit digits that are not 2 (everything else has 2). */
-const EXPONENT: Record<string, number> = {
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
-  CLF: 4, UYW: 4,
-};
-
+/**
+ * ISO 4217 minor-unit digits (JPY 0, EUR 2, KWD 3), from the maintained ISO
+ * list. A code outside it has no known exponent: guessing 2 could move money
+ * by a factor of 10, so it throws.
+ */
 export function currencyExponent(currency: string): number {
-  return EXPONENT[currency.toUpperCase()] ?? 2;
+  const digits = minorUnitDigits(currency);
+  if (digits === undefined) throw new RangeError(`not an ISO 4217 currency with a minor unit: ${currency}`);
+  return digits;
 }
 
 export function assertMinor(amount: number, what = 'amount'): void {
@@ -43,10 +45,17 @@ export function fromDecimalString(value: string, currency: string): number {
   return m[1] && minor !== 0 ? -minor : minor;
 }
 
+/**
+ * "€44.93", "JP¥1,000", "KWD 1.500" in the customer's locale, with the
+ * currency's own ISO digits. Never throws for a bad currency (e-mails and
+ * the console must still render): it then shows the raw amount and code.
+ */
 export function formatMoney(amountMinor: number, currency: string, locale = 'en'): string {
   const tag = locale === 'nl' ? 'nl-NL' : locale === 'da' ? 'da-DK' : 'en-GB';
-  // Intl formats from the exact decimal string, so no binary rounding creeps in.
-  return new Intl.NumberFormat(tag, { style: 'currency', currency, minimumFractionDigits: currencyExponent(currency) }).format(
+  const digits = minorUnitDigits(String(currency));
+  if (digits === undefined || !Number.isSafeInteger(amountMinor)) return `${amountMinor} ${currency} (minor units)`;
+  // Intl formats from the exact decimal string, so no binary rounding creeps in; both digit bounds are ISO's, not CLDR's.
+  return new Intl.NumberFormat(tag, { style: 'currency', currency: currency.toUpperCase(), minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
     toDecimalString(amountMinor, currency) as unknown as number,
   );
 }

@@ -3,6 +3,7 @@
 import { h, render } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import htm from 'htm';
+import { fmtMoney as formatMoney, toMajor } from './money.js';
 
 const html = htm.bind(h);
 const EVENT_TYPES = ['DAMAGED', 'WRONG_ITEM', 'LOST', 'QUALITY_ISSUE', 'LATE_DELIVERY'];
@@ -19,10 +20,10 @@ const session = {
 
 const authHeaders = () => ({ Authorization: `Bearer ${session.key}`, ...(session.actor ? { 'X-Ops-Actor': session.actor } : {}) });
 
+// Errors are RFC 9457 problem details: `detail` says what went wrong, `errors` names each refused field.
 class ApiError extends Error {
   constructor(status, body) {
-    const m = body?.message;
-    super(Array.isArray(m) ? m.join('; ') : m || `HTTP ${status}`);
+    super(body?.detail || body?.title || `HTTP ${status}`);
     this.status = status;
     this.body = body;
   }
@@ -44,7 +45,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // ---------------------------------------------------------------- formatting
 
 const fmtTime = (t) => (t ? new Date(t).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' }) : '—');
-const fmtMoney = (minor, currency) => (minor === null || minor === undefined ? '—' : new Intl.NumberFormat(undefined, { style: 'currency', currency: currency || 'EUR' }).format(Number(minor) / 100));
+// ISO 4217 digits per currency, loaded once before the first render.
+let DIGITS = {};
+const fmtMoney = (minor, currency) => formatMoney(minor, currency, DIGITS);
 function fmtDuration(ms) {
   if (ms === null || ms === undefined) return '—';
   const s = Math.abs(ms) / 1000;
@@ -187,7 +190,7 @@ function Figures({ figures }) {
         { label: 'p90', data: ttrRows.map((r) => (r.p90Seconds ?? 0) / per), backgroundColor: '#d97706' }] } }} />
     <${ChartCard} testid="chart-refunds" title="Refunds paid per day"
       footer=${`${succeeded.map((r) => `${r.count} paid, ${fmtMoney(r.amountMinor, r.currency)}`).join(' · ') || 'none paid'}${failed ? ` · ${failed} failed` : ''}`}
-      config=${{ type: 'bar', data: { labels: days.map((d) => d.day), datasets: [{ data: days.map((d) => d.amountMinor / 100), backgroundColor: '#0891b2' }] } }} />
+      config=${{ type: 'bar', data: { labels: days.map((d) => d.day), datasets: [{ data: days.map((d) => toMajor(d.amountMinor, d.currency, DIGITS)), backgroundColor: '#0891b2' }] } }} />
     <${ChartCard} testid="chart-recovery" title="Supplier recovery rate (%)"
       footer=${rec.map((r) => `${r.name}: ${fmtMoney(r.grantedMinor, r.currency)} of ${fmtMoney(r.requestedMinor, r.currency)}`).join(' · ') || 'no credit requested yet'}
       config=${{ type: 'bar', data: { labels: rec.map((r) => r.name), datasets: [{ data: rec.map((r) => Math.round(r.recoveryRate * 100)), backgroundColor: '#7c3aed' }] }, options: { indexAxis: 'y', scales: { x: { min: 0, max: 100 } } } }} />
@@ -510,5 +513,8 @@ function App() {
 }
 
 const root = document.getElementById('app');
-root.textContent = ''; // drop the "Loading" placeholder
-render(html`<${App} />`, root);
+// Without the digits every amount still shows, raw ("1500 EUR"): the page never waits on them to work.
+fetch('/console/currencies.json').then((r) => r.json()).then((d) => { DIGITS = d; }).catch(() => {}).finally(() => {
+  root.textContent = ''; // drop the "Loading" placeholder
+  render(html`<${App} />`, root);
+});
