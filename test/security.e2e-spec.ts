@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { Webhook } from 'standardwebhooks';
 import { SecretBox } from '@app/platform';
-import { answer, auth, DAY, LinkedSupplier, Tenant, waitForState } from './support/scenario';
+import { answer, auth, DAY, fieldsOf, LinkedSupplier, Tenant, waitForState } from './support/scenario';
 import { SseClient } from './support/sse';
 import { startSystem, System, waitFor } from './support/system';
 
@@ -91,8 +91,8 @@ describe('Security: store URL guard, secrets at rest, Idempotency-Key fingerprin
       const before = await sys.sql<{ n: string }>(`SELECT count(*) AS n FROM tenants`);
       const res = await signUp({ url, accessToken: 'shpat_probe' });
       expect(res.status).toBe(400);
-      expect(res.data.fields).toEqual(['store.url']);
-      expect(String(res.data.message)).toMatch(why);
+      expect(fieldsOf(res.data)).toEqual(['store.url']);
+      expect(String(res.data.detail)).toMatch(why);
       expect(await sys.sql(`SELECT count(*) AS n FROM tenants`)).toEqual(before);
     });
 
@@ -194,7 +194,8 @@ describe('Security: store URL guard, secrets at rest, Idempotency-Key fingerprin
       expect(again.data).toMatchObject({ returnId: first.data.returnId, replayed: true });
       const other = await sys.http.post('/returns', { ...body, reason: 'a different claim' }, key);
       expect(other.status).toBe(422);
-      expect(other.data).toMatchObject({ error: 'IDEMPOTENCY_KEY_REUSED', fields: ['Idempotency-Key'] });
+      expect(other.data).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', status: 422 });
+      expect(fieldsOf(other.data)).toEqual(['Idempotency-Key']);
       expect(await sys.sql(`SELECT id FROM returns WHERE tenant_id = $1`, [t.tenantId])).toEqual([{ id: first.data.returnId }]);
     });
 
@@ -210,7 +211,7 @@ describe('Security: store URL guard, secrets at rest, Idempotency-Key fingerprin
       expect(again.data).toMatchObject({ actionId: first.data.actionId, replayed: true });
       const other = await sys.http.post(`/ops/cases/${r.data.returnId}/notes`, { text: 'something else' }, ops);
       expect(other.status).toBe(422);
-      expect(other.data.error).toBe('IDEMPOTENCY_KEY_REUSED');
+      expect(other.data.code).toBe('IDEMPOTENCY_KEY_REUSED');
 
       // A batch: the same key with another reason is refused before anything runs.
       await waitForState(sys, t, r.data.returnId, 'AWAITING_SUPPLIER');
@@ -221,7 +222,7 @@ describe('Security: store URL guard, secrets at rest, Idempotency-Key fingerprin
       expect((await sys.http.post('/ops/batch', batch, bk)).data).toMatchObject({ batchId: run.data.batchId, replayed: true });
       const changed = await sys.http.post('/ops/batch', { ...batch, reason: 'another reason' }, bk);
       expect(changed.status).toBe(422);
-      expect(changed.data.error).toBe('IDEMPOTENCY_KEY_REUSED');
+      expect(changed.data.code).toBe('IDEMPOTENCY_KEY_REUSED');
     });
   });
 });
