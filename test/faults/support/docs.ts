@@ -20,10 +20,16 @@ function replaceBetween(file: string, name: string, content: string): void {
   fs.writeFileSync(file, `${text.slice(0, i + start.length)}\n${content.trim()}\n${text.slice(j)}`);
 }
 
+/** The default-mix figures and the DAMAGED-only comparison with the peers, each only when the last run made it. */
 export function updateBenchDocs(): void {
-  const txt = fs.readFileSync(path.join(REPO, 'bench', 'results', 'latest.txt'), 'utf8');
-  const json = JSON.parse(fs.readFileSync(path.join(REPO, 'bench', 'results', 'latest.json'), 'utf8')) as { at: string };
-  replaceBetween(path.join(REPO, 'bench', 'README.md'), 'bench', `Run of ${json.at} (\`npm run bench\`, defaults), as printed:\n\n\`\`\`text\n${txt.trim()}\n\`\`\``);
+  const results = path.join(REPO, 'bench', 'results');
+  const json = JSON.parse(fs.readFileSync(path.join(results, 'latest.json'), 'utf8')) as { at: string };
+  const parts: [string, string][] = [['bench', 'latest-default.txt'], ['versus', 'latest-versus.txt']];
+  for (const [marker, file] of parts) {
+    if (!fs.existsSync(path.join(results, file))) continue;
+    const txt = fs.readFileSync(path.join(results, file), 'utf8');
+    replaceBetween(path.join(REPO, 'bench', 'README.md'), marker, `Run of ${json.at} (\`npm run bench\`; its settings are printed below), as printed:\n\n\`\`\`text\n${txt.trim()}\n\`\`\``);
+  }
 }
 
 export function updateFaultDocs(): void {
