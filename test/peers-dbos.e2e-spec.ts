@@ -7,7 +7,7 @@ import { DbosPeer, startDbosPeer } from '../bench/peers/dbos/launch';
 import { AutoSupplier, createTenant, linkSupplier, registerOrders, reportReturn, World } from './faults/support/world';
 
 /**
- * The bench's DBOS peer (bench/peers/dbos, ADR 009) completes one DAMAGED
+ * The bench's DBOS peer (bench/peers/dbos, ADR 010) completes one DAMAGED
  * return end to end against the same fakes the bench drives it with, so the
  * bar we measure ourselves against cannot rot unnoticed.
  */

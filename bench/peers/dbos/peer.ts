@@ -1,5 +1,5 @@
 /**
- * The DBOS peer (issue 12, ADR 009): the same DAMAGED return our five services
+ * The DBOS peer (issue 12, ADR 010): the same DAMAGED return our five services
  * run, written as a DBOS Transact user would write it: one Node process, one
  * durable workflow on Postgres, each side effect a checkpointed step, the
  * supplier's callback received durably with DBOS.send / DBOS.recv.
