@@ -119,10 +119,22 @@ function completeRequestSchemas(schemas: Record<string, SchemaObject | Reference
     const fromRules = derived[name];
     const current = (schemas[name] ?? {}) as SchemaObject;
     const properties: Record<string, SchemaObject | ReferenceObject> = { ...(fromRules.properties as Record<string, SchemaObject>) };
-    for (const [p, s] of Object.entries(current.properties ?? {})) properties[p] = { ...(properties[p] ?? {}), ...s } as SchemaObject;
+    for (const [p, s] of Object.entries(current.properties ?? {})) {
+      const merged = { ...(properties[p] ?? {}), ...s } as SchemaObject & ReferenceObject;
+      // a reference stands alone in OpenAPI 3.0: a nested DTO keeps its $ref, described by its own schema
+      properties[p] = merged.$ref ? { $ref: ('$ref' in s ? s : properties[p] as ReferenceObject).$ref } : merged;
+    }
     // a field the class initialises (e.g. `taxMinor = 0`) may be left out: it takes that default
     const defaults = defaultsOf(classes.get(name));
     for (const [p, value] of Object.entries(defaults)) if (properties[p] && !('$ref' in properties[p])) properties[p] = { ...properties[p], default: value } as SchemaObject;
+    // a $ref stands alone in OpenAPI 3.0; one to a class without rules (e.g. a plain object) is any object
+    const clean = (node: SchemaObject | ReferenceObject): SchemaObject | ReferenceObject => {
+      const r = (node as ReferenceObject).$ref;
+      if (r) return derived[r.split('/').pop()!] || schemas[r.split('/').pop()!] ? { $ref: r } : { type: 'object', additionalProperties: true };
+      const n = node as SchemaObject;
+      return { ...n, ...(n.items ? { items: clean(n.items) } : {}), ...(n.anyOf ? { anyOf: n.anyOf.map(clean) } : {}), ...(n.oneOf ? { oneOf: n.oneOf.map(clean) } : {}) };
+    };
+    for (const [p, prop] of Object.entries(properties)) properties[p] = clean(prop);
     const required = [...new Set([...(fromRules.required ?? []), ...(current.required ?? [])])].filter((p) => !(p in defaults));
     const complete = { ...fromRules, ...current, type: 'object', properties } as SchemaObject;
     if (required.length) complete.required = required;
