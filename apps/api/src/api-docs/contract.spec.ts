@@ -104,7 +104,7 @@ export async function walkthrough(baseUrl: string, shopUrl: string, supplierWebh
   const { data: tenant, error } = await api.POST('/tenants', {
     body: { name: 'Acme', brandName: 'Acme', senderEmail: 'care@acme.test', shopCurrency: 'EUR', store: { url: shopUrl, accessToken: 'shpat_demo' } },
   });
-  if (error) throw new Error(error.message.toString());
+  if (error) throw new Error(error.detail + ' ' + error.code);
   const headers = { authorization: 'Bearer ' + tenant.apiKey };
   const opsKey: string = tenant.opsApiKey;
   const { data: supplier } = await api.POST('/suppliers', {

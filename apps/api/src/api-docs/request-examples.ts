@@ -61,6 +61,11 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   CaseFilterDto: caseFilter,
   BatchPreviewDto: { action: 'RETRY', filter: caseFilter },
   BatchRunDto: { action: 'RETRY', filter: caseFilter, reason: 'the store is back up', expectedCount: 3 },
+  FieldErrorDto: { field: 'lines.0.quantity', message: 'quantity must not be less than 1' },
+  ProblemDetailsDto: {
+    type: 'tag:returns-orchestrator,2026:problem:invalid', title: 'Invalid request', status: 400, detail: 'lines.0.quantity: quantity must not be less than 1',
+    instance: '/orders', code: 'INVALID', errors: [{ field: 'lines.0.quantity', message: 'quantity must not be less than 1' }],
+  },
   AnswerRecordedDto: { requestId: '3f0c2b8e-5a8d-5c2b-9f1e-7d6c5b4a3e21', status: 'recorded', duplicate: false, answeredAt: '2026-12-01T10:20:00.000Z' },
   ApiErrorDto: { statusCode: 401, error: 'UNAUTHENTICATED', message: 'webhook-timestamp is more than 300 s from our clock', reason: 'stale_timestamp' },
   RequestLineDto: requestLine,
