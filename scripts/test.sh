@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci
 bash scripts/ensure-postgres.sh
 bash scripts/ensure-chromium.sh
+bash scripts/ensure-tools.sh
 bash infra/kafka/kafka.sh fetch >/dev/null
 bash infra/kafka-mock/build.sh >/dev/null  # the one fault test that needs the mock's fault API
 npx jest "$@" --selectProjects unit

@@ -62,6 +62,9 @@ describe('Ops console in a browser', () => {
     const done = await report(t, shenzhen, 'Arrived broken');
     const rejected = await report(t, ningbo, 'Glass shattered');
     const waiting = await report(t, shenzhen, 'Dented box');
+    // no photo while the supplier requires one: not recoverable from it (the "n/r" badge)
+    const nrOrder = await registerOrder(sys, t, [shenzhen], { deliveredDaysAgo: 2 });
+    const unrecoverable = (await sys.http.post('/returns', { orderId: nrOrder.id, eventType: 'DAMAGED', reason: 'No photo' }, auth(t.apiKey))).data.returnId as string;
     await answer(sys, shenzhen, await requestOf(t, done.returnId), { decision: 'APPROVED' });
     await answer(sys, ningbo, await requestOf(t, rejected.returnId), { decision: 'REJECTED', reason: 'packaging was fine on dispatch' });
     await waitForState(sys, t, done.returnId, 'COMPLETED');
@@ -127,10 +130,54 @@ describe('Ops console in a browser', () => {
     await shot('console.png');
     mkdirSync(join(__dirname, '..', 'docs', 'img'), { recursive: true });
     copyFileSync(join(ARTIFACTS, 'console.png'), join(__dirname, '..', 'docs', 'img', 'console.png'));
+    await checkDetails(done.returnId, unrecoverable);
 
     expect(offsite).toEqual([]); // nothing from a CDN or anywhere else
     expect(pageErrors).toEqual([]);
   });
+
+  /** The console's small promises (issue 11): each one was broken once. */
+  async function checkDetails(completedId: string, unrecoverableId: string) {
+    // the event-type donut has a legend; the reasons sit under it, not under "Returns by supplier"
+    const legend = await page.evaluate(`(() => { const c = window.Chart.getChart(document.querySelector('[data-testid=chart-reasons] canvas')); return { display: c.options.plugins.legend.display, items: c.legend.legendItems.map((i) => i.text) }; })()`) as { display: boolean; items: string[] };
+    expect(legend).toEqual({ display: true, items: ['DAMAGED'] });
+    expect(await page.textContent('[data-testid=chart-reasons] .foot')).toMatch(/Top reasons: .*"arrived broken"/i);
+    expect(await page.textContent('[data-testid=chart-suppliers] .foot')).not.toMatch(/"/);
+
+    // "n/r" says what it means: on the badge and in the list's legend
+    const nr = page.locator(`[data-testid=case-row-${unrecoverableId}] [data-testid=badge-nr]`);
+    expect(await nr.getAttribute('title')).toMatch(/^Not recoverable: the supplier will not credit this case/);
+    expect(await page.textContent('[data-testid=case-legend]')).toMatch(/n\/r not recoverable/);
+
+    // a finished case: Cancel is disabled and drawn grey, not red; the net cost stays on one line
+    await page.click(`[data-testid=case-row-${completedId}]`);
+    await page.waitForSelector('[data-testid=detail][data-state=COMPLETED]');
+    expect(await page.isDisabled('[data-testid=action-cancel]')).toBe(true);
+    const colour = (sel: string) => page.evaluate(`getComputedStyle(document.querySelector('${sel}')).backgroundColor`);
+    const cancelColour = await colour('[data-testid=action-cancel]');
+    expect(cancelColour).not.toBe('rgb(220, 38, 38)');
+    expect(cancelColour).toBe(await colour('[data-testid=action-retry]')); // both disabled: the same grey
+    const netCostLines = await page.evaluate(`(() => { const r = document.createRange(); r.selectNodeContents(document.querySelector('[data-testid=net-cost]')); return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size; })()`);
+    expect(netCostLines).toBe(1);
+
+    // "Closed" asks the API for open=false and lists closed cases only
+    const asked = page.waitForRequest((r) => r.url().includes('/ops/cases?') && r.url().includes('open=false'));
+    await page.selectOption('[data-testid=filter-open]', 'false');
+    await asked;
+    // polled from here: the page's CSP refuses the eval a polling waitForFunction needs
+    await waitFor(async () => (await page.evaluate(`[...document.querySelectorAll('[data-testid^=case-row-]')].every((r) => ['COMPLETED', 'CANCELLED', 'RESOLVED'].includes(r.dataset.state))`)) || undefined, { timeoutMs: 10_000, message: 'closed cases only' });
+    expect(await page.locator(`[data-testid=case-row-${unrecoverableId}]`).count()).toBe(0);
+    expect(await page.locator(`[data-testid=case-row-${completedId}]`).count()).toBe(1);
+
+    // a batch that applies to no case offers no "Confirm: RETRY 0"
+    await page.selectOption('[data-testid=batch-action]', 'RETRY');
+    await page.waitForSelector('[data-testid=confirm-dialog]');
+    expect(await page.textContent('[data-testid=confirm-dialog] h2')).toMatch(/RETRY 0 case/);
+    expect(await page.locator('[data-testid=confirm-submit]').count()).toBe(0);
+    await page.click('[data-testid=confirm-back]');
+    await page.selectOption('[data-testid=filter-open]', '');
+    await page.waitForSelector(`[data-testid=case-row-${unrecoverableId}]`);
+  }
 
   it('refuses a wrong key on the sign-in form', async () => {
     const p = await browser.newPage();

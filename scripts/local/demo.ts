@@ -27,10 +27,9 @@ async function main() {
   }, auth), 201, 'link supplier') as { id: string; signingSecret: string; callbackApiKey: string; gaps: unknown[] };
   const externalId = `gid://shopify/Order/${Date.now()}`;
   const line = { externalId: `gid://shopify/LineItem/${Date.now()}`, sku: 'VASE-01', title: 'Ceramic vase', quantity: 1, unitPriceMinor: 2495, supplierId: supplier.id };
-  await axios.post(`${CONTROL}/supplier-key`, {
-    secret: supplier.signingSecret, callbackApiKey: supplier.callbackApiKey,
-    orders: [{ id: externalId, currency: 'EUR', lineItems: [{ id: line.externalId, quantity: 1, unitPriceMinor: 2495 }], shippingMinor: 495 }],
-  });
+  // As a real dropshipper would, hand the supplier its credentials; the order already lives in the (fake) shop.
+  await axios.post(`${CONTROL}/suppliers`, supplier);
+  await axios.post(`${CONTROL}/shop/orders`, { id: externalId, currency: 'EUR', lineItems: [{ id: line.externalId, quantity: 1, unitPriceMinor: 2495 }], shippingMinor: 495 });
   const order = must(await http.post('/orders', {
     externalId, orderNumber: '#1001', currency: 'EUR', locale: 'en', customer: { email: 'sam@example.test', name: 'Sam' }, lines: [line], shippingMinor: 495,
     orderedAt: new Date(Date.now() - 10 * DAY).toISOString(), deliveredAt: new Date(Date.now() - 2 * DAY).toISOString(),
@@ -56,8 +55,8 @@ Watch it:
   case JSON      curl -H 'authorization: Bearer ${tenant.apiKey}' ${API}/returns/${ret.returnId}
   ops console    ${API}/console   (ops key: ${tenant.opsApiKey})
   OpenAPI        ${API}/docs
-  metrics        ${API}/metrics  (orchestrator :3001, suppliers :3002, refunds :3003, notifications :3004)
-  logs           .run/logs/*.log
+  metrics        ${API}/metrics  (orchestrator, suppliers, refunds, notifications on the next four ports)
+  logs           .run/logs/latest/*.log (JSON lines)
   tenant key     ${tenant.apiKey}
 `);
 }

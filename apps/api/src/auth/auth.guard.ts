@@ -20,6 +20,10 @@ export interface SupplierPrincipal {
 
 type Principal = TenantPrincipal | SupplierPrincipal;
 
+/** Told on every 401 of a tenant or ops route: a newcomer's first call usually lacks the key. */
+export const API_KEY_HINT =
+  'Send "Authorization: Bearer <key>". POST /tenants (no key needed) returns apiKey for the tenant routes and opsApiKey for /ops, once; see README "Using it".';
+
 /** Which keys an endpoint takes: tenant/ops keys (default) or supplier callback keys. */
 export const ForSuppliers = () => SetMetadata(AUDIENCE, 'supplier');
 export { Public } from '@app/platform';
@@ -47,10 +51,10 @@ export class ApiKeyGuard implements CanActivate {
     }
     const raw = bearer(req);
     const key = raw ? parseApiKey(raw) : undefined;
-    if (!key) throw new DomainError(ErrorCode.Unauthenticated, 'missing or malformed API key');
-    if (key.kind === 'sk') throw new DomainError(ErrorCode.Unauthenticated, 'a tenant API key is required');
+    if (!key) throw new DomainError(ErrorCode.Unauthenticated, 'missing or malformed API key', { hint: API_KEY_HINT });
+    if (key.kind === 'sk') throw new DomainError(ErrorCode.Unauthenticated, 'a tenant API key is required', { hint: API_KEY_HINT });
     const [k] = await this.ds.query(`SELECT tenant_id, role, hash FROM api_keys WHERE prefix = $1 AND revoked_at IS NULL`, [key.prefix]);
-    if (!k || !secretMatches(key.secret, k.hash)) throw new DomainError(ErrorCode.Unauthenticated, 'invalid API key');
+    if (!k || !secretMatches(key.secret, k.hash)) throw new DomainError(ErrorCode.Unauthenticated, 'invalid API key', { hint: API_KEY_HINT });
     req.principal = { kind: 'tenant', tenantId: k.tenant_id, role: k.role };
     return true;
   }
@@ -58,7 +62,7 @@ export class ApiKeyGuard implements CanActivate {
 
 export const CurrentTenant = createParamDecorator((_: unknown, ctx: ExecutionContext): TenantPrincipal => {
   const p = ctx.switchToHttp().getRequest<{ principal?: Principal }>().principal;
-  if (p?.kind !== 'tenant') throw new DomainError(ErrorCode.Unauthenticated, 'tenant key required');
+  if (p?.kind !== 'tenant') throw new DomainError(ErrorCode.Unauthenticated, 'tenant key required', { hint: API_KEY_HINT });
   return p;
 });
 

@@ -39,7 +39,8 @@ async function api(path, { method = 'GET', body, idempotencyKey } = {}) {
   return data;
 }
 
-const qs = (o) => new URLSearchParams(Object.entries(o).filter(([, v]) => v !== undefined && v !== '' && v !== null && v !== false)).toString();
+// false is a value (open=false: closed cases only); only absent values are left out
+const qs = (o) => new URLSearchParams(Object.entries(o).filter(([, v]) => v !== undefined && v !== '' && v !== null)).toString();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- formatting
@@ -149,7 +150,7 @@ function Login({ onDone }) {
 
 // ---------------------------------------------------------------- charts
 
-function ChartCard({ title, config, footer, testid }) {
+function ChartCard({ title, config, footer, testid, legend }) {
   const canvas = useRef();
   const chart = useRef();
   useEffect(() => {
@@ -158,7 +159,7 @@ function ChartCard({ title, config, footer, testid }) {
       chart.current.data = config.data;
       chart.current.update('none');
     } else {
-      chart.current = new window.Chart(canvas.current, { ...config, options: { animation: false, responsive: true, maintainAspectRatio: false, plugins: { legend: { display: config.legend ?? false, position: 'bottom', labels: { boxWidth: 10 } } }, ...config.options } });
+      chart.current = new window.Chart(canvas.current, { ...config, options: { animation: false, responsive: true, maintainAspectRatio: false, plugins: { legend: { display: legend ?? false, position: 'bottom', labels: { boxWidth: 10 } } }, ...config.options } });
     }
   }, [JSON.stringify(config.data)]);
   useEffect(() => () => chart.current?.destroy(), []);
@@ -195,9 +196,10 @@ function Figures({ figures }) {
       footer=${rec.map((r) => `${r.name}: ${fmtMoney(r.grantedMinor, r.currency)} of ${fmtMoney(r.requestedMinor, r.currency)}`).join(' · ') || 'no credit requested yet'}
       config=${{ type: 'bar', data: { labels: rec.map((r) => r.name), datasets: [{ data: rec.map((r) => Math.round(r.recoveryRate * 100)), backgroundColor: '#7c3aed' }] }, options: { indexAxis: 'y', scales: { x: { min: 0, max: 100 } } } }} />
     <${ChartCard} testid="chart-reasons" title="Returns by event type" legend=${true}
+      footer=${figures.returnsByReason.length ? `Top reasons: ${figures.returnsByReason.slice(0, 3).map((r) => `"${r.reason}" ×${r.count}`).join(' · ')}` : ''}
       config=${{ type: 'doughnut', data: { labels: figures.returnsByEventType.map((r) => r.eventType), datasets: [{ data: figures.returnsByEventType.map((r) => r.count), backgroundColor: PALETTE }] } }} />
     <${ChartCard} testid="chart-suppliers" title="Returns by supplier"
-      footer=${figures.returnsByReason.slice(0, 3).map((r) => `"${r.reason}" ×${r.count}`).join(' · ')}
+      footer=${figures.returnsBySupplier.map((r) => `${r.name}: ${r.count}`).join(' · ')}
       config=${{ type: 'bar', data: { labels: figures.returnsBySupplier.map((r) => r.name), datasets: [{ data: figures.returnsBySupplier.map((r) => r.count), backgroundColor: '#475569' }] }, options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } }} />
   </section>`;
 }
@@ -235,8 +237,8 @@ function ConfirmDialog({ dialog, onClose, onDone }) {
       </label>`)}
       ${error && html`<p class="error" data-testid="confirm-error">${error}</p>`}
       <div class="row end">
-        <button type="button" class="ghost" onClick=${onClose}>Back</button>
-        <button type="submit" class=${dialog.danger ? 'danger' : ''} disabled=${busy} data-testid="confirm-submit">${busy ? 'Sending…' : dialog.confirm}</button>
+        <button type="button" class="ghost" onClick=${onClose} data-testid="confirm-back">${dialog.confirm ? 'Back' : 'Close'}</button>
+        ${dialog.confirm && html`<button type="submit" class=${dialog.danger ? 'danger' : ''} disabled=${busy} data-testid="confirm-submit">${busy ? 'Sending…' : dialog.confirm}</button>`}
       </div>
     </form>
   </div>`;
@@ -388,14 +390,17 @@ function CaseTable({ cases, selected, flashed, onSelect, onMore, hasMore }) {
           onClick=${() => onSelect(c.returnId)} data-testid=${`case-row-${c.returnId}`} data-state=${c.state}>
         <td>${c.externalOrderId.replace('gid://shopify/Order/', '#')}<div class="muted">${short(c.returnId)}</div></td>
         <td>${c.eventType}</td>
-        <td><span class=${`badge ${stateClass(c.state)}`}>${c.state}</span>${c.stuck && html` <span class="badge bad" title=${c.stuckReason}>stuck</span>`}${c.notRecoverable && html` <span class="badge warn" title=${c.notRecoverableReason || ''}>n/r</span>`}</td>
+        <td><span class=${`badge ${stateClass(c.state)}`}>${c.state}</span>${c.stuck && html` <span class="badge bad" title=${c.stuckReason}>stuck</span>`}${c.notRecoverable && html` <span class="badge warn" data-testid="badge-nr" title=${`Not recoverable: the supplier will not credit this case${c.notRecoverableReason ? ` (${c.notRecoverableReason})` : ''}`}>n/r</span>`}</td>
         <td>${c.suppliers.join(', ')}</td>
         <td>${TERMINAL.includes(c.state) ? '—' : fmtDuration(Date.now() - new Date(c.stateSince).getTime())}</td>
         <td>${c.nextDeadline ? `${c.nextDeadline.timer.split(':')[0]} ${fmtTime(c.nextDeadline.at)}` : '—'}</td>
         <td>${fmtTime(c.reportedAt)}</td>
       </tr>`)}
     </tbody>
-    ${hasMore && html`<tfoot><tr><td colspan="7"><button class="ghost" onClick=${onMore}>Load more</button></td></tr></tfoot>`}
+    <tfoot>
+      ${hasMore && html`<tr><td colspan="7"><button class="ghost" onClick=${onMore}>Load more</button></td></tr>`}
+      <tr><td colspan="7" class="muted legend" data-testid="case-legend"><span class="badge bad">stuck</span> no progress past the step's expected time, or a deadline overdue · <span class="badge warn">n/r</span> not recoverable: the supplier will not credit it (its policy, a missing photo, a rejection); the refund is our cost</td></tr>
+    </tfoot>
   </table>`;
 }
 
@@ -467,7 +472,8 @@ function Console({ onSignOut }) {
       setDialog({
         title: `${action} ${p.applicable} case(s)`,
         description: `The current filter matches ${p.matched} case(s); ${action} applies to ${p.applicable} (${Object.entries(p.byState).map(([s, n]) => `${n} ${s}`).join(', ') || 'none'}). Each is audited separately.`,
-        confirm: `Confirm: ${action} ${p.applicable}`, danger: action === 'CANCEL', fields: [reasonField()],
+        // nothing applies: say so, and offer no Confirm
+        confirm: p.applicable ? `Confirm: ${action} ${p.applicable} case(s)` : null, danger: action === 'CANCEL', fields: p.applicable ? [reasonField()] : [],
         run: (v, k) => api('/ops/batch', { method: 'POST', idempotencyKey: k, body: { action, filter: toFilter(filters), reason: v.reason, expectedCount: p.applicable } }),
       });
     } catch (err) {
