@@ -3,14 +3,15 @@ import { randomBytes } from 'crypto';
 import { hostname } from 'os';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
-import { SagaTransitioned, Topics } from '@app/contracts';
+import { SagaTransitioned, SupplierEndpointDisabled, Topics } from '@app/contracts';
 import { Clock, LOGGER, Messaging, PLATFORM_CONFIG } from '@app/platform';
 import { API_LIMITS, ApiConfig } from '../config';
 import { OpsMetrics } from './ops-metrics';
+import { ENDPOINT_DISABLED_ALERT, endpointAlertReason } from './alert-kinds';
 
 export interface LiveEvent {
   tenantId: string;
-  /** `case`: a saga changed state; `alert`: a case became stuck (or stopped being stuck). */
+  /** `case`: a saga changed state; `alert`: a case became stuck (or stopped being stuck), or its supplier's endpoint was disabled. */
   type: 'case' | 'alert';
   data: Record<string, unknown>;
 }
@@ -54,11 +55,19 @@ export class LiveFeed implements OnModuleInit, BeforeApplicationShutdown {
   onModuleInit(): void {
     this.messaging.consume({
       group: this.group,
-      topics: [Topics.SagaEvents],
+      // supplier.events for the alerts among them (a disabled endpoint): every instance's streams must hear them.
+      topics: [Topics.SagaEvents, Topics.SupplierEvents],
       ephemeral: true, // fan-out to browsers only: no inbox, no transaction, no committed offsets
       fromBeginning: false, // a new group per process: start at the end, not with the topic's history
       idle: () => this.listeners.size === 0, // nobody watching: not even decoded
       handle: async (env) => {
+        if (env.type === 'SupplierEndpointDisabled') {
+          const a = env.payload as SupplierEndpointDisabled;
+          this.publish({ tenantId: env.tenantId, type: 'alert', data: {
+            alert: ENDPOINT_DISABLED_ALERT, returnId: env.returnId, sagaId: a.sagaId, supplierId: a.supplierId, state: 'DISABLED', reason: endpointAlertReason(a), at: a.disabledAt } });
+          return;
+        }
+        if (env.type !== 'SagaTransitioned') return;
         const p = env.payload as SagaTransitioned;
         this.publish({ tenantId: env.tenantId, type: 'case', data: { returnId: env.returnId, sagaId: p.sagaId, eventType: p.eventType, from: p.from, to: p.to, cause: p.cause, at: p.at } });
       },
