@@ -32,7 +32,7 @@ describe('Policy durations in ISO 8601 (staging: minutes)', () => {
     const sla = await timerAt(c.saga.id, `SUPPLIER_SLA:${s.id}`);
     const sent = new Date(c.saga.startedAt).getTime();
     expect(Math.round((new Date(sla.run_at).getTime() - sent) / MIN)).toBe(15);
-    expect(Math.round((Date.parse(payload.data.answerBy) - sent) / MIN)).toBe(15);
+    expect(Math.round((Date.parse((payload.data as unknown as { answerBy: string }).answerBy) - sent) / MIN)).toBe(15);
     await advance(sys, 16 * MIN);
     await reminderFor(sys, payload.data.requestId);
   });

@@ -8,7 +8,7 @@ const RETURNS = 60;
 const KILLS = 3;
 
 /**
- * Fault 10: two instances each of notifications and refunds; one of each is
+ * Fault 12: two instances each of notifications and refunds; one of each is
  * SIGKILLed mid-run (while e-mails and refunds are in flight) and started
  * again 2 s later, three times during 60 DAMAGED returns with IMMEDIATE
  * refunds, under the default task lease. An e-mail the SMTP server accepted
@@ -87,7 +87,7 @@ describe('fault: notifications and refunds killed while e-mails are in flight', 
     const sinceKill = (t: number) => { const k = kills.filter((x) => x.at <= t).pop(); return k ? Math.round((t - k.at) / 100) / 10 : null; };
     const slowest = notifications.map((n, i) => ({ n, d: delays[i] })).sort((a, b) => b.d - a.d).slice(0, 3)
       .map(({ n, d }) => ({ delayMs: d, template: n.template, createdSAfterKill: sinceKill(new Date(n.created_at).getTime()), sentSAfterKill: sinceKill(new Date(n.created_at).getTime() + d) }));
-    reportFigures('10. SIGKILL notifications and refunds with e-mails in flight', {
+    reportFigures('12. SIGKILL notifications and refunds with e-mails in flight', {
       returns: RETURNS,
       kills: kills.length,
       emailsClaimedAtKills: kills.map((k) => k.heldEmails.length),
