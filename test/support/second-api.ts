@@ -14,6 +14,7 @@ export async function startSecondApi(sys: System, config: Record<string, unknown
     DATABASE_URL: sys.db.url,
     KAFKA_BROKERS: sys.kafka.bootstrap,
     KAFKA_GROUP_PREFIX: 'test',
+    KAFKA_IDEMPOTENT: process.env.TEST_KAFKA === 'mock' ? 'false' : 'true',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     POLL_INTERVAL_MS: 20,
     WEBHOOK_ALLOW_HOSTS: '127.0.0.1,localhost',
