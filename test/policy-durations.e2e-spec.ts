@@ -1,4 +1,4 @@
-import { advance, answer, auth, createTenant, linkSupplier, registerOrder, reminderFor, sagaOf, waitForState, webhookFor } from './support/scenario';
+import { advance, answer, auth, createTenant, fieldsOf, linkSupplier, registerOrder, reminderFor, sagaOf, waitForState, webhookFor } from './support/scenario';
 import { startSystem, System, waitFor } from './support/system';
 
 const MIN = 60_000;
@@ -73,12 +73,12 @@ describe('Policy durations in ISO 8601 (staging: minutes)', () => {
     const t = await createTenant(sys);
     const bad = await sys.http.post('/suppliers', { name: 'x', webhookUrl: sys.supplier.url('/w'), policy: { returnWindowDays: 30, sla: '15 minutes' } }, auth(t.apiKey));
     expect(bad.status).toBe(400);
-    expect(bad.data.fields).toEqual(expect.arrayContaining([expect.stringMatching(/sla/)]));
+    expect(fieldsOf(bad.data)).toEqual(expect.arrayContaining([expect.stringMatching(/sla/)]));
     const months = await sys.http.put('/tenant/policy', { parcelDeadline: 'P1M' }, auth(t.apiKey));
     expect(months.status).toBe(400);
     const tooShort = await sys.http.put('/tenant/policy', { lostAfterSilent: 'PT30S' }, auth(t.apiKey));
     expect(tooShort.status).toBe(400);
-    expect(tooShort.data.fields).toEqual(['lostAfterSilent']);
+    expect(fieldsOf(tooShort.data)).toEqual(['lostAfterSilent']);
     expect((await sys.http.put('/tenant/policy', { lostAfterSilentDays: 2, parcelDeadline: 'P14D' }, auth(t.apiKey))).status).toBe(200);
   });
 });
