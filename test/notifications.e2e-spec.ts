@@ -108,6 +108,31 @@ describe('Notifications: languages, tenant templates, feedback deadline', () => 
     expect(rows.map((r) => r.template)).toEqual(['REFUND_ISSUED']);
   });
 
+  it('each e-mail carries the case’s language (Content-Language) and a Message-ID derived from its notification', async () => {
+    const tenant = await brandTenant('Hygge Hjem', 'hej@hygge.test');
+    const c = await claim(tenant, 'da');
+    const mail = await mailTo(c.order.customer.email, /reklamation/);
+    const [n] = await sys.sql<{ id: string }>(`SELECT id FROM notifications WHERE return_id = $1 AND template = 'CLAIM_RECEIVED'`, [c.returnId]);
+    expect(mail.headers['content-language']).toBe('da');
+    expect(mail.messageId).toBe(`<${n.id}@hygge.test>`);
+  });
+
+  it('a resend after a crash between the SMTP accept and recording it is the same message (same Message-ID)', async () => {
+    const tenant = await brandTenant('Fiets & Co', 'klantenservice@fiets.test');
+    const c = await claim(tenant, 'nl');
+    const copies = () => sys.smtp.messages.filter((m) => m.to.includes(c.order.customer.email) && /claim/.test(m.subject));
+    await mailTo(c.order.customer.email, /claim/);
+    const [n] = await sys.sql<{ id: string }>(`SELECT id FROM notifications WHERE return_id = $1 AND template = 'CLAIM_RECEIVED'`, [c.returnId]);
+    await waitFor(async () => (await sys.sql<{ status: string }>(`SELECT status FROM tasks WHERE queue = 'email' AND dedupe_key = $1`, [n.id]))[0]?.status === 'DONE');
+    // What a crash right after the accept leaves behind: the e-mail not recorded as sent, its task claimed by nobody.
+    await sys.sql(`UPDATE notifications SET status = 'PENDING', sent_at = NULL WHERE id = $1`, [n.id]);
+    await sys.sql(`UPDATE tasks SET status = 'PENDING', lease_until = NULL, run_at = now() WHERE queue = 'email' AND dedupe_key = $1`, [n.id]);
+    await sys.runDueTasks();
+    await waitFor(() => copies().length === 2, { timeoutMs: 20_000, message: 'the resend' });
+    expect(copies().map((m) => m.messageId)).toEqual([`<${n.id}@fiets.test>`, `<${n.id}@fiets.test>`]);
+    expect(copies().map((m) => m.headers['content-language'])).toEqual(['nl', 'nl']);
+  });
+
   // Moves the shared clock by days: keep it last, later webhooks would carry stale timestamps.
   it('the feedback request is a persisted deadline: sent once, feedbackAfterDays after closing, in the customer’s language', async () => {
     const tenant = await brandTenant('Hygge Hjem', 'hej@hygge.test', { feedbackAfterDays: 3 });

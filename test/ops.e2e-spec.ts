@@ -142,6 +142,23 @@ describe('Ops API', () => {
       expect(esc.timeline.items.map((e: { kind: string }) => e.kind)).toContain('supplier_answer');
     });
 
+    it('after a rejection the case and the ledger export give the same not-recoverable reason', async () => {
+      const esc = await detail(t, escalated.returnId);
+      expect(esc.notRecoverable).toBe(true);
+      expect(esc.notRecoverableReason).toBe('supplier rejected: no damage visible');
+      const csv = String((await sys.http.get('/reports/ledger.csv', auth(t.apiKey))).data).trimEnd().split('\r\n');
+      const header = csv[0].split(',');
+      const row = csv.find((l) => l.includes(escalated.returnId))!.split(',');
+      expect(row[header.indexOf('not_recoverable')]).toBe('supplier rejected: no damage visible');
+      // Intake's reason (evidence missing) and a recoverable case agree between the two as well.
+      const un = await detail(t, unrecoverable.returnId);
+      const unRow = csv.find((l) => l.includes(unrecoverable.returnId))!.split(',');
+      expect(un.notRecoverableReason).toMatch(/evidence/);
+      expect(unRow[header.indexOf('not_recoverable')]).toBe(un.notRecoverableReason);
+      expect((await detail(t, awaiting.returnId)).notRecoverableReason).toBeNull();
+      expect(csv.find((l) => l.includes(awaiting.returnId))!.split(',')[header.indexOf('not_recoverable')]).toBe('');
+    });
+
     it('tenant keys read; actions need an ops key (403); another tenant gets 404 for every case and action; no key is 401', async () => {
       const id = awaiting.returnId;
       const tenantKey = auth(t.apiKey);

@@ -18,6 +18,7 @@ import { SupplierWebhooks } from './suppliers/webhook-deliveries';
 import { WebhookUrlPolicy } from './suppliers/webhook-url-policy';
 import { TenantsController, TenantsService } from './tenancy/tenants';
 import { PolicyAlignment, PolicyAlignmentController } from './policies/policy-alignment';
+import { PolicyBounds } from './policies/policy-bounds';
 import { LedgerExport } from './reports/ledger-export';
 import { RecoveryReport } from './reports/recovery-report';
 import { ReportsController } from './reports/reports.controller';
@@ -32,7 +33,7 @@ export class ApiModule {
       // RateLimitModule first: its guard runs before the key lookup.
       imports: [PlatformModule.forService({ service: 'api', config, clock }), RateLimitModule, OpsModule, ReturnTrackingModule, SupplierApiModule],
       controllers: [TenantsController, SuppliersController, OrdersController, ReturnsController, SupplierWebhooksController, PolicyAlignmentController, ReportsController, TenantTemplatesController],
-      providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, TenantsService, SupplierLinks, OrdersService, ReportReturn, CaseView, WebhookUrlPolicy, RotateSigningSecret, SupplierWebhooks, PolicyAlignment, LedgerExport, RecoveryReport, TenantTemplates],
+      providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }, TenantsService, SupplierLinks, OrdersService, ReportReturn, CaseView, WebhookUrlPolicy, RotateSigningSecret, SupplierWebhooks, PolicyAlignment, PolicyBounds, LedgerExport, RecoveryReport, TenantTemplates],
     };
   }
 }

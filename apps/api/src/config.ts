@@ -1,4 +1,5 @@
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsPolicyDuration } from '@app/contracts';
 import { PlatformConfig } from '@app/platform';
 
 /** Defaults of the api's abuse limits: generous, so tests and the bench are never throttled (docs/security.md). */
@@ -33,4 +34,13 @@ export class ApiConfig extends PlatformConfig {
   /** Store hosts (as written in the URL) exempt from the store-URL rules at sign-up; same setting as the refunds service. Tests and local runs only. */
   @IsOptional() @IsString()
   STORE_ALLOW_HOSTS?: string;
+
+  /**
+   * Shortest policy durations accepted (ISO 8601, e.g. PT15M). Defaults: with
+   * NODE_ENV=production PT1H (supplier SLA), P1D (tracking silence, parcel
+   * deadline); otherwise PT1M each, so staging can try a policy in minutes.
+   */
+  @IsOptional() @IsPolicyDuration() POLICY_MIN_SUPPLIER_SLA?: string;
+  @IsOptional() @IsPolicyDuration() POLICY_MIN_TRACKING_SILENCE?: string;
+  @IsOptional() @IsPolicyDuration() POLICY_MIN_PARCEL_DEADLINE?: string;
 }

@@ -11,3 +11,4 @@ export * from './messages/ops';
 export * from './ids';
 export * from './currency';
 export * from './validation';
+export * from './durations';

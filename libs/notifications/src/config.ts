@@ -6,4 +6,6 @@ export class NotificationsConfig extends PlatformConfig {
   @IsInt() @Min(1) @Max(65535) SMTP_PORT: number = 25;
   @IsOptional() @IsString() SMTP_USER?: string;
   @IsOptional() @IsString() SMTP_PASSWORD?: string;
+  /** Right-hand side of every e-mail's Message-ID (`<notification id@domain>`); default: the tenant's sender domain. */
+  @IsOptional() @IsString() MAIL_MESSAGE_ID_DOMAIN?: string;
 }

@@ -8,6 +8,7 @@ import { stableId } from '@app/contracts';
 import { NotificationsConfig } from './config';
 import { render } from './templates';
 import { tenantTemplate } from './tenant-templates';
+import { messageIdFor, senderDomain } from './message-id';
 
 export const EMAIL_QUEUE = 'email';
 
@@ -15,6 +16,7 @@ export const EMAIL_QUEUE = 'email';
 @Injectable()
 export class CustomerMailer implements OnModuleInit, OnApplicationShutdown {
   private readonly transport: Transporter;
+  private readonly messageIdDomain?: string;
 
   constructor(
     private readonly messaging: Messaging,
@@ -25,6 +27,7 @@ export class CustomerMailer implements OnModuleInit, OnApplicationShutdown {
     @Inject(PLATFORM_CONFIG) config: NotificationsConfig,
     @Inject(LOGGER) private readonly log: Logger,
   ) {
+    this.messageIdDomain = config.MAIL_MESSAGE_ID_DOMAIN;
     this.transport = createTransport({
       host: config.SMTP_HOST,
       port: config.SMTP_PORT,
@@ -68,8 +71,16 @@ export class CustomerMailer implements OnModuleInit, OnApplicationShutdown {
     const { notificationId, from, correlationId } = task.payload as { notificationId: string; from: string; correlationId: string };
     const [n] = await this.ds.query(`SELECT * FROM notifications WHERE id = $1`, [notificationId]);
     if (!n || n.status !== 'PENDING') return { kind: 'done' };
+    // Built before the send: after the SMTP server has accepted the e-mail, recording it is one statement.
+    const notified = this.messaging.outbox.build<CustomerNotified>('CustomerNotified', { returnId: n.return_id, tenantId: n.tenant_id, correlationId },
+      { sagaId: n.saga_id, notificationId: n.id, template: n.template });
     try {
-      await this.transport.sendMail({ from, to: n.to_email, subject: n.subject, text: n.body, headers: { 'X-Return-Id': n.return_id, 'X-Template': n.template } });
+      await this.transport.sendMail({
+        from, to: n.to_email, subject: n.subject, text: n.body,
+        // Stable per notification: a resend after a crash is the same message, not a second one.
+        messageId: messageIdFor(n.id, this.messageIdDomain ?? senderDomain(from) ?? 'returns.invalid'),
+        headers: { 'Content-Language': n.locale, 'X-Return-Id': n.return_id, 'X-Template': n.template },
+      });
     } catch (err) {
       this.metrics.notifications.inc({ outcome: 'retry' });
       const delay = Math.min(2_000 * 2 ** (task.attempts - 1), 3_600_000);
@@ -77,10 +88,11 @@ export class CustomerMailer implements OnModuleInit, OnApplicationShutdown {
       await this.ds.query(`UPDATE notifications SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [n.id, String(err?.message ?? err)]);
       return { kind: 'retry', at: new Date(this.clock.now().getTime() + delay), error: String(err?.message ?? err) };
     }
-    await this.ds.transaction(async (m) => {
-      await m.query(`UPDATE notifications SET status = 'SENT', attempts = attempts + 1, sent_at = $2 WHERE id = $1`, [n.id, this.clock.now()]);
-      await this.messaging.outbox.emit<CustomerNotified>(m, 'CustomerNotified', { returnId: n.return_id, tenantId: n.tenant_id, correlationId }, { sagaId: n.saga_id, notificationId: n.id, template: n.template });
-    });
+    // Accepted: from here to the commit is the window in which a crash sends it again (with the same Message-ID).
+    // One autocommitted statement (state and message together) keeps it to one round trip.
+    await this.messaging.outbox.appendWith(this.ds.manager,
+      `UPDATE notifications SET status = 'SENT', attempts = attempts + 1, sent_at = $2 WHERE id = $1 AND status = 'PENDING' RETURNING id`,
+      [n.id, this.clock.now()], [notified]);
     this.messaging.nudge();
     this.metrics.notifications.inc({ outcome: 'sent' });
     this.log.info({ returnId: n.return_id, template: n.template, to: n.to_email, correlationId }, 'customer e-mail sent');

@@ -133,7 +133,7 @@ export class ShopifyRefunds implements StoreRefunds {
       throw err;
     }
     // Listed (test/local) hosts are exempt as written; any other name must resolve to public addresses only.
-    const lookup = (target.allowListed ? undefined : guardedLookup(AllowList.none, this.resolver)) as unknown as http.AgentOptions['lookup'];
+    const lookup = (target.allowListed ? undefined : guardedLookup(false, this.resolver)) as unknown as http.AgentOptions['lookup'];
     const agentOptions = { keepAlive: false, ...(lookup ? { lookup } : {}) };
     try {
       const res = await axios.post(

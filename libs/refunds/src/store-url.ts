@@ -18,7 +18,7 @@ const MYSHOPIFY = /^[a-z0-9][a-z0-9-]{0,62}\.myshopify\.com$/;
 /** Checks the URL's form (no DNS). Throws SsrfRefused naming why. */
 export function checkStoreUrl(raw: string, allow: AllowList): StoreTarget {
   const form = checkUrl(raw, allow); // http(s), no credentials, a literal address only if public or listed
-  const allowListed = allow.allowsHost(form.host) || (form.literal !== undefined && allow.allowsAddress(form.literal));
+  const allowListed = form.allowed; // the host as written is listed (never another spelling, never by what it resolves to)
   if (allowListed) return { ...form, allowListed };
   const { url } = form;
   if (url.protocol !== 'https:') throw new SsrfRefused('a store URL must use https');
@@ -38,6 +38,6 @@ export async function assertStoreUrl(raw: string, allow: AllowList, resolve: Hos
   } catch (err) {
     throw new SsrfRefused(`${target.host} does not resolve (${(err as { code?: string }).code ?? String(err)})`);
   }
-  checkResolved(target.host, addresses, AllowList.none);
+  checkResolved(target.host, addresses);
   return target;
 }

@@ -5,6 +5,7 @@ import { SAGA_TIMER_QUEUE } from '@app/sagas';
 import { CaseFilterDto } from './case-filter.dto';
 import { DEFAULT_EXPECTED_MS, expectedMsTable, OVERDUE_GRACE_MS, PENDING_EXPECTED_MS, stuckReason } from './case-rules';
 import { decodeCursor, encodeCursor } from './cursor';
+import { notRecoverableSql } from '../returns/not-recoverable';
 
 interface CaseRow {
   return_id: string;
@@ -114,7 +115,7 @@ export class CaseQueries {
     const nowP = add(now);
     const sql = `
       WITH c AS (
-        SELECT r.id AS return_id, r.tenant_id, r.order_id, o.external_id AS external_order_id, r.event_type, r.reason, r.not_recoverable,
+        SELECT r.id AS return_id, r.tenant_id, r.order_id, o.external_id AS external_order_id, r.event_type, r.reason, ${notRecoverableSql('r', 's')} AS not_recoverable,
                r.created_at, r.created_at::text AS created_key,
                s.id AS saga_id, COALESCE(s.state, 'PENDING') AS state, s.version AS saga_version, s.updated_at, s.closed_at,
                s.data->>'escalation' AS escalation,
@@ -123,8 +124,7 @@ export class CaseQueries {
                dl.next_timer, dl.next_at, dl.overdue_timer, dl.overdue_at,
                COALESCE((SELECT array_agg(DISTINCT x->>'supplierId') FROM jsonb_array_elements(COALESCE(s.data->'case'->'claims', '[]')) x), '{}') AS supplier_ids,
                (SELECT string_agg(x->>'supplierName', ', ') FROM jsonb_array_elements(COALESCE(s.data->'case'->'claims', '[]')) x) AS suppliers,
-               (r.not_recoverable IS NOT NULL OR EXISTS (
-                  SELECT 1 FROM jsonb_array_elements(COALESCE(s.data->'claims', '[]')) x WHERE x->>'notRecoverable' IS NOT NULL)) AS not_recoverable_flag
+               ${notRecoverableSql('r', 's')} IS NOT NULL AS not_recoverable_flag
         FROM returns r
         JOIN orders o ON o.id = r.order_id
         LEFT JOIN LATERAL (SELECT * FROM sagas s WHERE s.return_id = r.id ORDER BY s.created_at DESC LIMIT 1) s ON true

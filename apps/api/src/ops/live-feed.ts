@@ -1,26 +1,37 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { randomBytes } from 'crypto';
 import { hostname } from 'os';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
-import { SagaTransitioned, Topics } from '@app/contracts';
+import { SagaTransitioned, SupplierEndpointDisabled, Topics } from '@app/contracts';
 import { Clock, LOGGER, Messaging, PLATFORM_CONFIG } from '@app/platform';
 import { API_LIMITS, ApiConfig } from '../config';
 import { OpsMetrics } from './ops-metrics';
+import { ENDPOINT_DISABLED_ALERT, endpointAlertReason } from './alert-kinds';
 
 export interface LiveEvent {
   tenantId: string;
-  /** `case`: a saga changed state; `alert`: a case became stuck (or stopped being stuck). */
+  /** `case`: a saga changed state; `alert`: a case became stuck (or stopped being stuck), or its supplier's endpoint was disabled. */
   type: 'case' | 'alert';
   data: Record<string, unknown>;
 }
 
-/** Saga events older than this when the feed starts are history, not news (a new group reads the topic from the start). */
-const REPLAY_HORIZON_MS = 120_000;
+/**
+ * The live feed's consumer group: one of its own per api process (host, pid
+ * and a random part), so every instance gets every partition. One group per
+ * host let a second api on the same host take half the partitions and drop
+ * what its own (possibly absent) browsers did not watch.
+ */
+export function liveFeedGroup(host = hostname(), pid = process.pid, nonce = randomBytes(4).toString('hex')): string {
+  return `ops-live.${host}.${pid}.${nonce}`;
+}
 
 /**
- * Live updates for the console: the api reads `saga.events` with a consumer
- * group of its own per host (every api instance must see every event to serve
- * its own SSE clients) and fans them out, filtered by tenant, to open streams.
+ * Live updates for the console: every api instance reads `saga.events` in a
+ * consumer group of its own, from the latest offset on (news, not history),
+ * and fans the events out, filtered by tenant, to its open streams. The group
+ * commits no offsets, so it keeps no state on the broker: Kafka forgets it once
+ * its only member has left (or its session timed out after a crash).
  */
 @Injectable()
 export class LiveFeed implements OnModuleInit, BeforeApplicationShutdown {
@@ -29,7 +40,7 @@ export class LiveFeed implements OnModuleInit, BeforeApplicationShutdown {
   /** Open streams per key: a leaked or hostile key cannot hold every socket of the api. */
   private readonly perKey = new Map<string, number>();
   private readonly maxPerKey: number;
-  private startedAt = 0;
+  readonly group = liveFeedGroup();
 
   constructor(
     private readonly messaging: Messaging,
@@ -42,15 +53,22 @@ export class LiveFeed implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.startedAt = this.clock.now().getTime();
     this.messaging.consume({
-      group: `ops-live.${hostname()}`,
-      topics: [Topics.SagaEvents],
-      ephemeral: true, // fan-out to browsers only: no inbox, no transaction
+      group: this.group,
+      // supplier.events for the alerts among them (a disabled endpoint): every instance's streams must hear them.
+      topics: [Topics.SagaEvents, Topics.SupplierEvents],
+      ephemeral: true, // fan-out to browsers only: no inbox, no transaction, no committed offsets
+      fromBeginning: false, // a new group per process: start at the end, not with the topic's history
       idle: () => this.listeners.size === 0, // nobody watching: not even decoded
       handle: async (env) => {
+        if (env.type === 'SupplierEndpointDisabled') {
+          const a = env.payload as SupplierEndpointDisabled;
+          this.publish({ tenantId: env.tenantId, type: 'alert', data: {
+            alert: ENDPOINT_DISABLED_ALERT, returnId: env.returnId, sagaId: a.sagaId, supplierId: a.supplierId, state: 'DISABLED', reason: endpointAlertReason(a), at: a.disabledAt } });
+          return;
+        }
+        if (env.type !== 'SagaTransitioned') return;
         const p = env.payload as SagaTransitioned;
-        if (Date.parse(p.at) < this.startedAt - REPLAY_HORIZON_MS) return;
         this.publish({ tenantId: env.tenantId, type: 'case', data: { returnId: env.returnId, sagaId: p.sagaId, eventType: p.eventType, from: p.from, to: p.to, cause: p.cause, at: p.at } });
       },
     });

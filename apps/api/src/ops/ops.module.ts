@@ -10,11 +10,12 @@ import { OpsFigures } from './ops-figures';
 import { OpsMetrics } from './ops-metrics';
 import { OpsController } from './ops.controller';
 import { StuckDetector } from './stuck-detector';
+import { EndpointAlerts } from './endpoint-alerts';
 
 /** The ops console: its API, live feed, stuck-case detector and the web page. */
 @Module({
   controllers: [OpsController, ConsoleController],
-  providers: [CaseQueries, CaseDetail, OpsActions, OpsBatch, OpsFigures, OpsMetrics, LiveFeed, StuckDetector, RecordSupplierAnswer],
-  exports: [StuckDetector, LiveFeed],
+  providers: [CaseQueries, CaseDetail, OpsActions, OpsBatch, OpsFigures, OpsMetrics, LiveFeed, StuckDetector, EndpointAlerts, RecordSupplierAnswer],
+  exports: [StuckDetector, LiveFeed, EndpointAlerts],
 })
 export class OpsModule {}

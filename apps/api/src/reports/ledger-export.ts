@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { minorUnitDigits } from '@app/contracts';
 import { LedgerKind, refundStatus, summarizeLedger, supplierCreditStatus, toDecimalString } from '@app/returns';
 import { ReportRange } from './report-range';
+import { notRecoverableSql } from '../returns/not-recoverable';
 
 /**
  * Columns of the accounting export, in order. Amounts are decimals in the order's currency.
@@ -57,7 +58,7 @@ export class LedgerExport {
 
   async rows(tenantId: string, range: ReportRange): Promise<Row[]> {
     const cases: CaseRow[] = await this.ds.query(
-      `SELECT r.id AS return_id, r.created_at, r.event_type, r.reason, r.not_recoverable, o.external_id, o.currency, t.shop_currency AS tenant_shop_currency,
+      `SELECT r.id AS return_id, r.created_at, r.event_type, r.reason, ${notRecoverableSql('r', 's')} AS not_recoverable, o.external_id, o.currency, t.shop_currency AS tenant_shop_currency,
               s.id AS saga_id, s.state, s.data->'case'->>'shopCurrency' AS shop_currency,
               (SELECT array_agg(c->>'status') FROM jsonb_array_elements(s.data->'claims') c) AS claim_statuses
        FROM returns r

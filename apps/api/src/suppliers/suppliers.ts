@@ -10,6 +10,7 @@ import { CurrentTenant, TenantPrincipal } from '../auth/auth.guard';
 import { newApiKey, newSigningSecret } from '../auth/keys';
 import { TenantsService } from '../tenancy/tenants';
 import { WebhookUrlPolicy } from './webhook-url-policy';
+import { PolicyBounds } from '../policies/policy-bounds';
 
 export class WebhookUrlDto {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }) @MaxLength(MaxLen.url) webhookUrl!: string;
@@ -23,15 +24,16 @@ export class LinkSupplierDto {
 
 @Injectable()
 export class SupplierLinks {
-  constructor(private readonly ds: DataSource, private readonly tenants: TenantsService, private readonly urls: WebhookUrlPolicy, private readonly secrets: SecretBox) {}
+  constructor(private readonly ds: DataSource, private readonly tenants: TenantsService, private readonly urls: WebhookUrlPolicy, private readonly secrets: SecretBox, private readonly bounds: PolicyBounds) {}
 
   /** Links a supplier: its signing secret and callback key are returned once. */
   async link(tenantId: string, dto: LinkSupplierDto) {
+    const policy = Object.assign(new SupplierPolicy(), dto.policy);
+    this.bounds.assert({ supplier: policy });
     await this.urls.assertAllowed(dto.webhookUrl);
     const id = randomUUID();
     const secret = newSigningSecret();
     const key = newApiKey('sk');
-    const policy = Object.assign(new SupplierPolicy(), dto.policy);
     await this.ds.transaction(async (m) => {
       await m.query(
         `INSERT INTO suppliers (id, tenant_id, name, webhook_url, signing_secret, callback_key_prefix, callback_key_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -51,6 +53,7 @@ export class SupplierLinks {
   }
 
   async updatePolicy(tenantId: string, supplierId: string, policy: SupplierPolicy) {
+    this.bounds.assert({ supplier: policy });
     const version = await this.ds.transaction(async (m) => {
       const rows = await m.query(`UPDATE suppliers SET policy_version = policy_version + 1 WHERE id = $1 AND tenant_id = $2 RETURNING policy_version`, [supplierId, tenantId]);
       if (!rows[0].length) throw notFound('supplier');

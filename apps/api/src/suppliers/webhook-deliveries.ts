@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { EnableSupplierEndpoint, IsTimestamp, RedeliverFailedWebhooks, RedeliverWebhook, toNumber } from '@app/contracts';
 import { DomainError, ErrorCode, Messaging, notFound } from '@app/platform';
 import { badCursor, isPgTimestamp } from '../ops/cursor';
+import { EndpointAlerts } from '../ops/endpoint-alerts';
 
 export const DeliveryStatuses = ['PENDING', 'DELIVERED', 'FAILED'] as const;
 
@@ -46,7 +47,7 @@ const decodeCursor = (c: string) => {
  */
 @Injectable()
 export class SupplierWebhooks {
-  constructor(private readonly ds: DataSource, private readonly messaging: Messaging) {}
+  constructor(private readonly ds: DataSource, private readonly messaging: Messaging, private readonly alerts: EndpointAlerts) {}
 
   async endpoint(tenantId: string, supplierId: string) {
     const s = await this.supplier(tenantId, supplierId);
@@ -126,7 +127,12 @@ export class SupplierWebhooks {
 
   async enable(who: Actor, supplierId: string) {
     await this.supplier(who.tenantId, supplierId);
-    await this.emit<EnableSupplierEndpoint>('EnableSupplierEndpoint', who.tenantId, supplierId, { supplierId, actor: who.actor });
+    await this.ds.transaction(async (m) => {
+      await this.messaging.outbox.emit<EnableSupplierEndpoint>(m, 'EnableSupplierEndpoint', { returnId: supplierId, tenantId: who.tenantId }, { supplierId, actor: who.actor });
+      // The cases held up by the endpoint resume with it: their alerts clear.
+      await this.alerts.clearFor(m, who.tenantId, supplierId);
+    });
+    this.messaging.nudge();
     return { accepted: true };
   }
 

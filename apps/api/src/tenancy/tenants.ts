@@ -10,6 +10,7 @@ import { ApiConfig } from '../config';
 import { CurrentTenant, Public, TenantPrincipal } from '../auth/auth.guard';
 import { newApiKey } from '../auth/keys';
 import { PolicyAlignment } from '../policies/policy-alignment';
+import { PolicyBounds } from '../policies/policy-bounds';
 
 export class StoreConnectionDto {
   /** The shop's origin, https://<shop>.myshopify.com (checked further at sign-up: docs/security.md) */
@@ -34,6 +35,7 @@ export class TenantsService {
   constructor(
     private readonly ds: DataSource,
     private readonly secrets: SecretBox,
+    private readonly bounds: PolicyBounds,
     @Inject(PLATFORM_CONFIG) config: ApiConfig,
     @Optional() @Inject(HOST_RESOLVER) private readonly resolver: HostResolver = systemResolver,
   ) {
@@ -54,6 +56,7 @@ export class TenantsService {
     const tenantKey = newApiKey('rk');
     const opsKey = newApiKey('ops');
     const policy = Object.assign(new TenantPolicy(), dto.policy ?? {});
+    this.bounds.assert({ tenant: policy });
     await this.ds.transaction(async (m) => {
       await m.query(
         `INSERT INTO tenants (id, name, brand_name, sender_email, shop_currency, store_url, store_access_token) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -76,6 +79,7 @@ export class TenantsService {
 
   /** A new version; cases already open keep the version they started under. */
   async updatePolicy(tenantId: string, policy: TenantPolicy) {
+    this.bounds.assert({ tenant: policy });
     return this.ds.transaction(async (m) => {
       // UPDATE … RETURNING comes back as [rows, affected]
       const [[{ policy_version }]] = await m.query(`UPDATE tenants SET policy_version = policy_version + 1 WHERE id = $1 RETURNING policy_version`, [tenantId]);

@@ -14,6 +14,7 @@ const IsResolutionByEventType = () =>
       defaultMessage: () => `$property must map event types (${EventTypes.join(', ')}) to resolutions (${Resolutions.join(', ')})`,
     },
   });
+import { IsPolicyDuration } from '../durations';
 
 export class LateGoodwill {
   @IsIn(['NONE', 'PERCENT', 'DISCOUNT_CODE']) kind!: 'NONE' | 'PERCENT' | 'DISCOUNT_CODE';
@@ -31,6 +32,10 @@ export class TenantPolicy {
   @IsInt() @Min(0) @Max(365) lateCancelThresholdDays: number = 10;
   /** LOST: a parcel whose tracking stays silent this many days after the claim is declared lost. */
   @IsInt() @Min(1) @Max(60) lostAfterSilentDays: number = 5;
+  /** The same as an ISO 8601 duration (e.g. `PT30M` to try it in staging); wins over lostAfterSilentDays. */
+  @IsOptional() @MaxLength(MaxLen.id) @IsPolicyDuration() lostAfterSilent?: string;
+  /** How long the customer has to send an item back once told where (ISO 8601 duration; 30 days when unset). */
+  @IsOptional() @MaxLength(MaxLen.id) @IsPolicyDuration() parcelDeadline?: string;
   /** Claims up to this amount are refunded without human review, even when the supplier refuses. */
   @IsMinorAmount() autoApproveBelowMinor: number = 0;
   @IsIn(['CUSTOMER', 'TENANT']) returnShippingPayer: 'CUSTOMER' | 'TENANT' = 'CUSTOMER';
@@ -49,6 +54,8 @@ export class SupplierPolicy {
   @IsArray() @ArrayUnique() @IsIn(EventTypes, { each: true }) paysReturnShippingFor: EventType[] = [];
   @IsIn(CreditMethods) creditMethod: CreditMethod = 'REFUND';
   @IsInt() @Min(1) @Max(24 * 60) slaHours: number = 48;
+  /** The answer SLA as an ISO 8601 duration (e.g. `PT15M` in staging); wins over slaHours. */
+  @IsOptional() @MaxLength(MaxLen.id) @IsPolicyDuration() sla?: string;
   @IsOptional() @IsMinorAmount() claimLimitMinor?: number;
   /** Days after delivery within which a claim (e.g. with photo evidence) must be filed. */
   @IsOptional() @IsInt() @Min(0) @Max(365) claimWindowDays?: number;

@@ -72,3 +72,23 @@ export class SupplierRequestFailed {
   @IsString() reason!: string;
 }
 registerMessage('SupplierRequestFailed', Topics.SupplierEvents, SupplierRequestFailed);
+
+/**
+ * Suppliers service → api (ops alerts): a supplier's webhook endpoint is
+ * disabled (it answered 410, or failed for days), so this return's request is
+ * not delivered. Raised when the endpoint is disabled and for each delivery
+ * paused on it afterwards. Keyed by the return, like every message. The
+ * orchestrator passes it over: the case learns of it through SupplierRequestFailed.
+ */
+export class SupplierEndpointDisabled {
+  @IsUUID() supplierId!: string;
+  @IsString() supplierName!: string;
+  @IsUUID() sagaId!: string;
+  @IsUUID() requestId!: string;
+  /** The webhook delivery (`msg_…`, its webhook-id) that was refused or paused. */
+  @IsString() deliveryId!: string;
+  @IsString() reason!: string;
+  /** When the endpoint was disabled: one alert per case and disabling. */
+  @IsISO8601() disabledAt!: string;
+}
+registerMessage('SupplierEndpointDisabled', Topics.SupplierEvents, SupplierEndpointDisabled);

@@ -81,11 +81,13 @@ export class PlatformConfig {
   KAFKA_IDEMPOTENT: string = 'true';
 
   /**
-   * How long a claimed task is reserved for the instance running it; a crashed
-   * instance's tasks come back after this. Must exceed the longest handler (HTTP timeouts).
+   * How long a claimed task is reserved for the instance running it without a
+   * renewal; a crashed instance's tasks come back after this. A live instance
+   * renews its leases every third of it while its handlers run, so it need not
+   * exceed the longest handler.
    */
   @IsInt() @Min(1000) @Max(3600000)
-  TASK_LEASE_MS: number = 60000;
+  TASK_LEASE_MS: number = 10000;
 
   /** How often pollers (outbox relay, task queue) look for work when idle. */
   @IsInt() @Min(5) @Max(60000)

@@ -39,6 +39,11 @@ export interface ConsumerSpec {
   ephemeral?: boolean;
   /** Ephemeral consumers: while this says so (e.g. no browser is listening), messages are passed over undecoded. */
   idle?: () => boolean;
+  /**
+   * Where a group with no committed offset starts (default: the beginning).
+   * Ephemeral consumers never commit offsets, so for them this is where every start begins.
+   */
+  fromBeginning?: boolean;
 }
 
 /**
@@ -139,10 +144,11 @@ export class ConsumerRunner {
       setTimeout(() => void this.restart(consumer), 1_000);
     });
     await consumer.connect();
-    await consumer.subscribe({ topics: this.spec.topics, fromBeginning: true });
+    await consumer.subscribe({ topics: this.spec.topics, fromBeginning: this.spec.fromBeginning ?? true });
     await consumer.run({
-      autoCommit: true,
-      autoCommitInterval: 500,
+      // An ephemeral group commits no offsets: it holds no state on the broker, and Kafka drops it once its member leaves.
+      autoCommit: !this.spec.ephemeral,
+      autoCommitInterval: this.spec.ephemeral ? null : 500,
       eachBatchAutoResolve: false,
       // Partitions of a fetch handled at once share one group transaction (applyTogether): room for
       // six per topic, so a fetch across all of a consumer's topics commits together.
@@ -186,7 +192,7 @@ export class ConsumerRunner {
       else await this.applyRange(ctx, decoded, true, shared === 'failed-alone');
     }
     if (!isRunning() || isStale()) return;
-    await commitOffsetsIfNecessary();
+    if (!this.spec.ephemeral) await commitOffsetsIfNecessary();
     await heartbeat();
     this.metrics.handleSeconds.observe({ topic: batch.topic }, Number(process.hrtime.bigint() - started) / 1e9);
   }

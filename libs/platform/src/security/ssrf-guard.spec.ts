@@ -1,4 +1,4 @@
-import { AllowList, assertPublicUrl, checkResolved, checkUrl, refusedAddressReason, SsrfRefused } from './ssrf-guard';
+import { AllowList, assertPublicUrl, checkResolved, checkUrl, refusedAddressReason, SsrfRefused, writtenHost } from './ssrf-guard';
 import { fakeResolver, ssrfCases } from './ssrf.fixtures';
 
 describe('SSRF guard', () => {
@@ -57,6 +57,31 @@ describe('SSRF guard', () => {
       await expect(assertPublicUrl('http://10.8.3.4/', allow, fakeResolver)).rejects.toThrow(/private/);
       await expect(assertPublicUrl('http://127.0.0.2/', allow, fakeResolver)).rejects.toThrow(/loopback/);
       await expect(assertPublicUrl('http://[::1]/', allow, fakeResolver)).rejects.toThrow(/loopback/);
+    });
+
+    it('matches the host as written in the URL, not another spelling of it nor a name resolving to it', async () => {
+      const only = AllowList.parse('127.0.0.1');
+      await expect(assertPublicUrl('http://127.0.0.1:9/', only, fakeResolver)).resolves.toBeInstanceOf(URL);
+      for (const url of ['http://0x7f000001/', 'http://2130706433/', 'http://0177.0.0.1/', 'http://127.1/', 'http://localhost/', 'http://rebind.supplier.test/'])
+        await expect(assertPublicUrl(url, only, fakeResolver)).rejects.toThrow(SsrfRefused);
+      // A name entry: that name (any case, trailing dot), not its full-width spelling that URL parsing folds into it.
+      const named = AllowList.parse('localhost');
+      await expect(assertPublicUrl('http://LocalHost.:9/', named, fakeResolver)).resolves.toBeInstanceOf(URL);
+      await expect(assertPublicUrl('http://\uff4c\uff4f\uff43\uff41\uff4c\uff48\uff4f\uff53\uff54/', named, fakeResolver)).rejects.toThrow(/loopback/);
+      await expect(assertPublicUrl('http://127.0.0.1/', named, fakeResolver)).rejects.toThrow(/loopback/);
+      // A CIDR entry: addresses written in their usual form inside it.
+      const net = AllowList.parse('10.9.0.0/16');
+      await expect(assertPublicUrl('http://10.9.3.4/', net, fakeResolver)).resolves.toBeInstanceOf(URL);
+      await expect(assertPublicUrl('http://0x0a090304/', net, fakeResolver)).rejects.toThrow(/private/);
+    });
+
+    it('reads the host as written, before URL parsing rewrites it', () => {
+      expect(writtenHost('http://0x7f000001:8080/x')).toBe('0x7f000001');
+      expect(writtenHost('HTTP://User:pw@LocalHost.:80/')).toBe('localhost');
+      expect(writtenHost('http://[::1]:80/')).toBe('::1');
+      expect(writtenHost('http://a.test\\@127.0.0.1/')).toBe('a.test');
+      expect(new URL('http://a.test\\@127.0.0.1/').hostname).toBe('a.test');
+      expect(writtenHost('not a url')).toBeUndefined();
     });
 
     it('never exempts an IPv4-mapped IPv6 spelling of an allowed IPv4 address', async () => {

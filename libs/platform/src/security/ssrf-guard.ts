@@ -16,8 +16,13 @@ export const systemResolver: HostResolver = async (hostname) =>
 
 /**
  * Hosts and CIDRs exempt from the guard (WEBHOOK_ALLOW_HOSTS, for tests and
- * local runs): a host entry matches the URL's host name exactly, an IP/CIDR
- * entry matches an address of the same family.
+ * local runs). An entry matches the URL's host **as written** (compared
+ * without case or a trailing dot), never what the host turns into: a name
+ * entry matches that name, an IP entry that address written in its usual form
+ * (`127.0.0.1`, `::1`), a CIDR entry an address so written inside it. So
+ * `127.0.0.1` exempts `http://127.0.0.1/` but not `http://0x7f000001/` or
+ * `http://2130706433/` (other spellings of it), nor `http://localhost/` (a
+ * name resolving to it): those go through the guard like any other URL.
  */
 export class AllowList {
   private constructor(private readonly hosts: Set<string>, private readonly cidrs: [ipaddr.IPv4 | ipaddr.IPv6, number][]) {}
@@ -27,10 +32,7 @@ export class AllowList {
     const cidrs: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [];
     for (const raw of (setting ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
       if (ipaddr.isValidCIDR(raw)) cidrs.push(ipaddr.parseCIDR(raw));
-      else if (ipaddr.isValid(raw)) {
-        const ip = ipaddr.parse(raw);
-        cidrs.push([ip, ip.kind() === 'ipv4' ? 32 : 128]);
-      } else hosts.add(normalizeHost(raw));
+      else hosts.add(normalizeHost(raw));
     }
     return new AllowList(hosts, cidrs);
   }
@@ -41,15 +43,31 @@ export class AllowList {
     return this.hosts.size === 0 && this.cidrs.length === 0;
   }
 
-  allowsHost(hostname: string): boolean {
-    return this.hosts.has(normalizeHost(hostname));
-  }
-
-  allowsAddress(address: string): boolean {
-    if (!ipaddr.isValid(address)) return false;
-    const ip = ipaddr.parse(address);
+  /** Does an entry name this host, as written in the URL (see `writtenHost`)? */
+  allowsWritten(written: string): boolean {
+    const host = normalizeHost(written);
+    if (this.hosts.has(host)) return true;
+    // A CIDR covers addresses written in their usual form only, not 0x7f000001, 0177.0.0.1 or 127.1.
+    if (!this.cidrs.length || !ipaddr.isValid(host)) return false;
+    const ip = ipaddr.parse(host);
+    if (ip.toString() !== host) return false;
     return this.cidrs.some(([net, bits]) => net.kind() === ip.kind() && ip.match(net, bits));
   }
+}
+
+/**
+ * The host of an http(s) URL exactly as written (lower-cased, without
+ * brackets or trailing dot), before WHATWG URL parsing rewrites it
+ * (`0x7f000001` → `127.0.0.1`, full-width letters → ASCII). Undefined if there is none.
+ */
+export function writtenHost(raw: string): string | undefined {
+  // The authority ends at the first / \ ? or # (a backslash counts as a slash in http(s) URLs).
+  const m = /^\s*[a-z][a-z0-9+.-]*:[/\\]{2}([^/\\?#]*)/i.exec(raw);
+  if (!m) return undefined;
+  let authority = m[1];
+  authority = authority.slice(authority.lastIndexOf('@') + 1);
+  const host = authority.startsWith('[') ? authority.slice(0, authority.indexOf(']') + 1) : authority.replace(/:[^:]*$/, '');
+  return normalizeHost(host) || undefined;
 }
 
 const normalizeHost = (h: string) => h.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
@@ -85,6 +103,8 @@ export interface ParsedTarget {
   url: URL;
   /** Host name without brackets or trailing dot. */
   host: string;
+  /** The URL's host as written is on the allow-list: the guard does not apply. */
+  allowed: boolean;
   /** Set when the host is an IP literal (in any of the forms WHATWG URL parsing normalises, e.g. 2130706433, 0x7f000001). */
   literal?: string;
 }
@@ -104,20 +124,24 @@ export function checkUrl(raw: string, allow: AllowList = AllowList.none): Parsed
   if (url.username || url.password) throw new SsrfRefused('credentials in the URL are not allowed');
   const host = normalizeHost(url.hostname);
   if (!host) throw new SsrfRefused('no host');
+  const written = writtenHost(raw);
+  const allowed = written !== undefined && allow.allowsWritten(written);
   const literal = ipaddr.isValid(host) ? ipaddr.parse(host).toString() : undefined;
-  if (literal !== undefined && !allow.allowsHost(host) && !allow.allowsAddress(literal)) {
+  if (literal !== undefined && !allowed) {
     const reason = refusedAddressReason(literal);
     if (reason) throw new SsrfRefused(reason);
   }
-  return { url, host, literal };
+  return { url, host, allowed, literal };
 }
 
-/** Checks every address a host resolves to; refuses if any one is not public (a name must not point inwards at all). */
-export function checkResolved(host: string, addresses: ResolvedAddress[], allow: AllowList = AllowList.none): void {
+/**
+ * Checks every address a host resolves to; refuses if any one is not public (a
+ * name must not point inwards at all). The allow-list plays no part here: it
+ * exempts hosts as written (checkUrl), never a name for what it resolves to.
+ */
+export function checkResolved(host: string, addresses: ResolvedAddress[]): void {
   if (!addresses.length) throw new SsrfRefused(`${host} has no addresses`);
-  if (allow.allowsHost(host)) return;
   for (const a of addresses) {
-    if (allow.allowsAddress(a.address)) continue;
     const reason = refusedAddressReason(a.address);
     if (reason) throw new SsrfRefused(`${host} resolves to ${reason}`);
   }
@@ -130,14 +154,14 @@ export function checkResolved(host: string, addresses: ResolvedAddress[], allow:
  */
 export async function assertPublicUrl(raw: string, allow: AllowList = AllowList.none, resolve: HostResolver = systemResolver): Promise<URL> {
   const target = checkUrl(raw, allow);
-  if (target.literal !== undefined || allow.allowsHost(target.host)) return target.url;
+  if (target.literal !== undefined || target.allowed) return target.url;
   let addresses: ResolvedAddress[];
   try {
     addresses = await resolve(target.host);
   } catch (err) {
     throw new SsrfRefused(`${target.host} does not resolve (${(err as { code?: string }).code ?? String(err)})`);
   }
-  checkResolved(target.host, addresses, allow);
+  checkResolved(target.host, addresses);
   return target.url;
 }
 
@@ -151,13 +175,14 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | Look
  * socket only checked addresses, so nothing can resolve the name a second
  * time and get a different answer (DNS rebinding).
  */
-export function guardedLookup(allow: AllowList, resolve: HostResolver) {
+export function guardedLookup(exempt: boolean, resolve: HostResolver) {
   return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
     // 'host.' and 'host' are the same absolute name; resolve (and judge) one spelling.
     const host = hostname.replace(/\.$/, '').toLowerCase();
     void (async () => {
       const addresses = await resolve(host);
-      checkResolved(host, addresses, allow);
+      // Exempt: the URL's host as written is on the allow-list (checkUrl decides, before any rewriting).
+      if (!exempt) checkResolved(host, addresses);
       return addresses;
     })().then(
       (addresses) => {

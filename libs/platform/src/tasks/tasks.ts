@@ -91,14 +91,20 @@ export class TaskQueue {
 export interface TaskWorkerOptions {
   pollMs: number;
   batchSize?: number;
+  /** How long a claim holds without renewal (default 10 s): a crashed worker's tasks come back after this. */
   leaseMs?: number;
   concurrency?: number;
 }
 
+/** Default lease: a dead instance's tasks are taken over within seconds; a live one renews its leases (a third of it) while it works. */
+export const DEFAULT_TASK_LEASE_MS = 10_000;
+
 /**
- * Polls due tasks of some queues with FOR UPDATE SKIP LOCKED and a lease, so
- * several instances share the work and a crashed one's tasks come back after
- * the lease. Handlers run outside the claim transaction (they may call HTTP).
+ * Polls due tasks of some queues with FOR UPDATE SKIP LOCKED and a short
+ * lease, which it renews while it holds the tasks (a heartbeat), so several
+ * instances share the work, a slow handler keeps its task, and a crashed
+ * instance's tasks come back within one lease. Handlers run outside the claim
+ * transaction (they may call HTTP).
  */
 export class TaskWorker {
   private running = false;
@@ -175,9 +181,13 @@ export class TaskWorker {
     });
   }
 
+  private get leaseMs(): number {
+    return this.opts.leaseMs ?? DEFAULT_TASK_LEASE_MS;
+  }
+
   private async pass(): Promise<number> {
     const now = this.clock.now();
-    const leaseUntil = new Date(now.getTime() + (this.opts.leaseMs ?? 60_000));
+    const leaseUntil = new Date(now.getTime() + this.leaseMs);
     const [rows]: [TaskRow[], number] = await this.ds.query(
       `UPDATE tasks SET lease_until = $3, attempts = attempts + 1, updated_at = now()
        WHERE id IN (
@@ -189,15 +199,44 @@ export class TaskWorker {
     );
     if (!rows.length) return 0;
     const concurrency = this.opts.concurrency ?? 8;
-    for (let i = 0; i < rows.length; i += concurrency) {
-      const chunk = rows.slice(i, i + concurrency);
-      const settled = await Promise.allSettled(chunk.map((t) => this.runOne(t)));
-      // One statement records the whole chunk's outcomes; a task whose handler hit an outage keeps its lease and comes back.
-      await this.record(chunk.flatMap((t, k) => (settled[k].status === 'fulfilled' ? [{ id: t.id, outcome: (settled[k] as PromiseFulfilledResult<TaskOutcome>).value }] : [])));
-      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
+    // Claimed and not yet recorded, by id → the attempt count of our claim (a task reclaimed by another worker has a higher one).
+    const held = new Map(rows.map((t) => [t.id, t.attempts]));
+    const heartbeat = setInterval(() => void this.renew(held), Math.max(Math.floor(this.leaseMs / 3), 10));
+    heartbeat.unref();
+    try {
+      for (let i = 0; i < rows.length; i += concurrency) {
+        const chunk = rows.slice(i, i + concurrency);
+        const settled = await Promise.allSettled(chunk.map((t) => this.runOne(t)));
+        // One statement records the whole chunk's outcomes; a task whose handler hit an outage keeps its lease and comes back.
+        await this.record(chunk.flatMap((t, k) => (settled[k].status === 'fulfilled' ? [{ id: t.id, outcome: (settled[k] as PromiseFulfilledResult<TaskOutcome>).value }] : [])));
+        const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
+        for (const t of chunk) held.delete(t.id);
+      }
+    } finally {
+      clearInterval(heartbeat);
     }
     return rows.length;
+  }
+
+  /**
+   * Heartbeat: extends the lease of the tasks this worker still holds, so only
+   * a dead (or cut-off) worker's tasks expire. A failed renewal is only logged:
+   * the task may then run twice, which every handler already tolerates
+   * (at-least-once; refunds are deduped by their idempotency key).
+   */
+  private async renew(held: Map<string, number>): Promise<void> {
+    if (!held.size) return;
+    try {
+      await this.ds.query(
+        `UPDATE tasks t SET lease_until = $3
+         FROM unnest($1::uuid[], $2::int[]) AS h(id, attempts)
+         WHERE t.id = h.id AND t.attempts = h.attempts AND t.status = 'PENDING' AND t.lease_until IS NOT NULL`,
+        [[...held.keys()], [...held.values()], new Date(this.clock.now().getTime() + this.leaseMs)],
+      );
+    } catch (err) {
+      this.log.warn({ err: String(err?.message ?? err), tasks: held.size }, 'task lease renewal failed');
+    }
   }
 
   private async runOne(task: TaskRow): Promise<TaskOutcome> {

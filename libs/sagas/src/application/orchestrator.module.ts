@@ -22,6 +22,8 @@ class OrchestratorInputs implements OnModuleInit {
       topics: [Topics.ReturnsReported, Topics.ReturnsTracking, Topics.SupplierAnswers, Topics.SupplierEvents, Topics.RefundEvents, Topics.NotificationEvents, Topics.OpsCommands],
       handle: async (env, { manager }) => {
         if (env.type === 'ReturnReported') return this.runner.start(manager, env as Envelope<ReturnReported>);
+        // An ops alert (for the api): the saga learns of the undelivered request from SupplierRequestFailed.
+        if (env.type === 'SupplierEndpointDisabled') return;
         const sagaId = (env.payload as { sagaId?: string }).sagaId ?? (await this.openSagaOf(manager, env.returnId));
         await this.runner.apply(manager, sagaId, { type: env.type, payload: env.payload, messageId: env.id, correlationId: env.correlationId });
       },

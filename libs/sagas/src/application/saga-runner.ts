@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import {
   Envelope, IssueRefund, RemindSupplier, RequestSupplierAction, ReturnReported, SagaTransitioned, SendCustomerNotification,
-  WithdrawSupplierRequest,
+  WithdrawSupplierRequest, supplierSlaMs,
 } from '@app/contracts';
 import { Clock, LOGGER, Messaging, Metrics, PermanentMessageError } from '@app/platform';
 import { decideAll, SagaDefinition } from '../domain/engine';
@@ -112,7 +112,7 @@ export class SagaRunner {
             sagaId: saga.id, requestId: claim.requestId, supplierId: claim.supplierId, kind: claim.requestKind, eventType: c.eventType,
             externalOrderId: c.externalOrderId, lines: caseClaim.lines, amountMinor: claim.claimMinor, currency: c.currency,
             evidenceUrls: saga.data.evidenceUrls, reason: c.reason,
-            answerBy: new Date(now.getTime() + caseClaim.policy.slaHours * 3_600_000).toISOString(),
+            answerBy: new Date(now.getTime() + supplierSlaMs(caseClaim.policy)).toISOString(),
           });
           break;
         }

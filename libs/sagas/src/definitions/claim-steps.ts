@@ -1,4 +1,4 @@
-import { stableId } from '@app/contracts';
+import { describeDuration, parcelDeadlineMs, stableId, supplierSlaMs } from '@app/contracts';
 import type { Action, Guard, SagaDefinition, Transition } from '../domain/engine';
 import type { Effect, SagaData } from '../domain/saga-data';
 import { actions, CLAIM_WINDOW_TIMER, guards, notify, PARCEL_TIMER, remedyOf, slaTimer } from '../domain/steps';
@@ -6,8 +6,6 @@ import { actions, CLAIM_WINDOW_TIMER, guards, notify, PARCEL_TIMER, remedyOf, sl
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** How long a customer has to send back an item the supplier wants returned. */
-export const RETURN_PARCEL_DAYS = 30;
 /** The claim window alarm goes off this long before the supplier's window closes, so there is time to file. */
 export const CLAIM_WINDOW_MARGIN_MS = DAY;
 
@@ -48,7 +46,7 @@ function requestKind(kind: 'RESHIP' | 'CANCEL', creditLedger: boolean): Action {
       return [
         { kind: 'supplier.request', supplierId: c.supplierId },
         ...(creditLedger ? [{ kind: 'ledger', entry: 'SUPPLIER_CREDIT_REQUESTED', amountMinor: c.claimMinor, reference: c.supplierId } as Effect] : []),
-        { kind: 'timer.set', timer: slaTimer(c.supplierId), at: new Date(ctx.now.getTime() + policyOf(draft, c.supplierId).slaHours * HOUR) },
+        { kind: 'timer.set', timer: slaTimer(c.supplierId), at: new Date(ctx.now.getTime() + supplierSlaMs(policyOf(draft, c.supplierId))) },
       ];
     });
 }
@@ -83,11 +81,11 @@ export const claimActions: Record<string, Action> = {
   /** The parcel deadline starts when the customer is told where to send the item. */
   awaitParcel: (draft, _e, ctx) => {
     draft.parcel = draft.parcel ?? { status: 'AWAITED' };
-    return [{ kind: 'timer.set', timer: PARCEL_TIMER, at: new Date(ctx.now.getTime() + RETURN_PARCEL_DAYS * DAY) }];
+    return [{ kind: 'timer.set', timer: PARCEL_TIMER, at: new Date(ctx.now.getTime() + parcelDeadlineMs(draft.case.tenantPolicy)) }];
   },
   stopParcelDeadline: () => [{ kind: 'timer.cancel', timer: PARCEL_TIMER }],
   escalateParcelOverdue: (draft) => {
-    draft.escalation = `return parcel${draft.parcel?.trackingNumber ? ` ${draft.parcel.trackingNumber}` : ''} still in transit after ${RETURN_PARCEL_DAYS} days`;
+    draft.escalation = `return parcel${draft.parcel?.trackingNumber ? ` ${draft.parcel.trackingNumber}` : ''} still in transit after ${describeDuration(parcelDeadlineMs(draft.case.tenantPolicy))}`;
     return [{ kind: 'alert', reason: draft.escalation }];
   },
 
@@ -104,7 +102,7 @@ export const claimActions: Record<string, Action> = {
       returnLabelUrl: pick((c) => c.returnLabelUrl).join(' '),
       rmaNumber: pick((c) => c.rmaNumber).join(', '),
       // A deadline is only promised when one runs (awaitParcel goes first in the same step).
-      returnBy: draft.parcel?.status === 'AWAITED' ? formatDate(new Date(ctx.now.getTime() + RETURN_PARCEL_DAYS * DAY), draft.case.locale) : '',
+      returnBy: draft.parcel?.status === 'AWAITED' ? formatDate(new Date(ctx.now.getTime() + parcelDeadlineMs(draft.case.tenantPolicy)), draft.case.locale) : '',
     }))(draft, _e, ctx);
   },
   notifyReturnInTransit: notify('RETURN_IN_TRANSIT', (d) => ({ trackingNumber: d.parcel?.trackingNumber ?? '' })),

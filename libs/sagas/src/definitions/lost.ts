@@ -1,11 +1,11 @@
+import { trackingSilenceMs } from '@app/contracts';
 import type { Action, Transition } from '../domain/engine';
 import { notify, TRACKING_SILENT_TIMER } from '../domain/steps';
 import { awaitSupplierRows, claimSaga, evidenceRows, inEach } from './claim-steps';
 import { commonTail } from './common';
 
 const DAY = 86_400_000;
-/** Used for cases reported before the tenant policy had the setting. */
-const DEFAULT_SILENT_DAYS = 5;
+
 
 const S = [
   'RECEIVED', 'AWAITING_CARRIER', 'AWAITING_REPLACEMENT', 'REFUNDING', 'AWAITING_RECOVERY', 'AWAITING_EVIDENCE', 'ESCALATED', 'DELIVERED', 'COMPLETED', 'RESOLVED', 'CANCELLED',
@@ -15,7 +15,7 @@ type State = (typeof S)[number];
 const actions: Record<string, Action> = {
   /** No word from the carrier for the tenant's threshold declares the parcel lost. */
   watchTracking: (draft, _e, ctx) => [
-    { kind: 'timer.set', timer: TRACKING_SILENT_TIMER, at: new Date(ctx.now.getTime() + (draft.case.tenantPolicy.lostAfterSilentDays ?? DEFAULT_SILENT_DAYS) * DAY) },
+    { kind: 'timer.set', timer: TRACKING_SILENT_TIMER, at: new Date(ctx.now.getTime() + trackingSilenceMs(draft.case.tenantPolicy)) },
   ],
   stopTrackingWatch: () => [{ kind: 'timer.cancel', timer: TRACKING_SILENT_TIMER }],
   notifyOrderLost: notify('ORDER_LOST', (d) => ({

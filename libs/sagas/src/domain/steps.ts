@@ -1,7 +1,7 @@
 import type { NotificationTemplate, RefundPurpose } from '@app/contracts';
 import { formatMoney, LedgerKind, linesTotal } from '@app/returns';
 import type { Action, Guard, SagaEvent } from './engine';
-import { stableId } from '@app/contracts';
+import { stableId, supplierSlaMs } from '@app/contracts';
 import type { ClaimState, Effect, SagaData } from './saga-data';
 
 const HOUR = 3_600_000;
@@ -94,7 +94,7 @@ export const actions: Record<string, Action> = {
       return [
         { kind: 'supplier.request', supplierId: c.supplierId },
         { kind: 'ledger', entry: 'SUPPLIER_CREDIT_REQUESTED', amountMinor: c.claimMinor, reference: c.supplierId },
-        { kind: 'timer.set', timer: slaTimer(c.supplierId), at: new Date(ctx.now.getTime() + policy.slaHours * HOUR) },
+        { kind: 'timer.set', timer: slaTimer(c.supplierId), at: new Date(ctx.now.getTime() + supplierSlaMs(policy)) },
       ];
     }),
 
@@ -108,11 +108,11 @@ export const actions: Record<string, Action> = {
       const policy = draft.case.claims.find((x) => x.supplierId === c.supplierId)!.policy;
       return [
         { kind: 'supplier.request', supplierId: c.supplierId },
-        { kind: 'timer.set', timer: slaTimer(c.supplierId), at: new Date(ctx.now.getTime() + policy.slaHours * HOUR) },
+        { kind: 'timer.set', timer: slaTimer(c.supplierId), at: new Date(ctx.now.getTime() + supplierSlaMs(policy)) },
       ];
     }),
 
-  /** SLA passed: remind once, and give the supplier half the SLA again before escalating. */
+  /** SLA passed: remind once, and give the supplier half the SLA again (at least an hour, at most the SLA) before escalating. */
   remindSupplier: (draft, e, ctx) => {
     const c = claimOf(draft, e);
     if (!c) return [];
@@ -120,7 +120,7 @@ export const actions: Record<string, Action> = {
     const policy = draft.case.claims.find((x) => x.supplierId === c.supplierId)!.policy;
     return [
       { kind: 'supplier.remind', supplierId: c.supplierId },
-      { kind: 'timer.set', timer: slaTimer(c.supplierId), at: new Date(ctx.now.getTime() + Math.max(1, policy.slaHours / 2) * HOUR) },
+      { kind: 'timer.set', timer: slaTimer(c.supplierId), at: new Date(ctx.now.getTime() + reminderGraceMs(supplierSlaMs(policy))) },
     ];
   },
 
@@ -264,4 +264,9 @@ export function initialData(sagaId: string, c: SagaData['case']): SagaData {
     evidenceUrls: [...c.evidenceUrls],
     notified: [],
   };
+}
+
+/** After a reminder: half the SLA, but not under an hour unless the SLA itself is shorter (staging tries minutes). */
+export function reminderGraceMs(slaMs: number): number {
+  return Math.max(slaMs / 2, Math.min(HOUR, slaMs));
 }

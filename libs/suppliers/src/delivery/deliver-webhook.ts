@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
-import { SupplierRequestDelivered, SupplierRequestFailed } from '@app/contracts';
+import { SupplierEndpointDisabled, SupplierRequestDelivered, SupplierRequestFailed } from '@app/contracts';
 import { AllowList, Clock, HOST_RESOLVER, HostResolver, LOGGER, Messaging, Metrics, PLATFORM_CONFIG, SecretBox, secretContext, systemResolver, TaskOutcome, TaskQueue, TaskRow } from '@app/platform';
 import { SuppliersConfig } from '../config';
 import { afterAttempt, DAY_MS, EndpointHealth } from '../endpoints/endpoint-health';
@@ -28,6 +28,9 @@ interface DeliveryRow {
   webhook_url: string;
   signing_secret: string;
   endpoint_status: string | null;
+  disabled_at: Date | null;
+  disabled_reason: string | null;
+  supplier_name: string;
   failing_since: Date | null;
   last_success_at: Date | null;
   /** Retired signing secrets still in their overlap period, newest first. */
@@ -86,7 +89,8 @@ export class DeliverWebhook {
     const { deliveryId, correlationId } = task.payload as { deliveryId: string; correlationId?: string };
     const [d]: DeliveryRow[] = await this.ds.query(
       `SELECT d.id, d.request_id, d.supplier_id, d.tenant_id, d.body, d.status, d.attempts, d.cycle_attempts,
-              r.saga_id, r.return_id, s.webhook_url, s.signing_secret, e.status AS endpoint_status, e.failing_since, e.last_success_at,
+              r.saga_id, r.return_id, s.webhook_url, s.signing_secret, s.name AS supplier_name,
+              e.status AS endpoint_status, e.disabled_at, e.disabled_reason, e.failing_since, e.last_success_at,
               ARRAY(SELECT x.secret FROM supplier_retired_secrets x WHERE x.supplier_id = d.supplier_id AND x.expires_at > $2 ORDER BY x.retired_at DESC) AS retired
        FROM webhook_deliveries d
        JOIN supplier_requests r ON r.id = d.request_id
@@ -98,7 +102,12 @@ export class DeliverWebhook {
     if (!d || d.status !== 'PENDING') return { kind: 'done' };
     const base = { returnId: d.return_id, deliveryId: d.id, requestId: d.request_id, supplierId: d.supplier_id, correlationId };
     if (d.endpoint_status === 'DISABLED') {
-      await this.ds.query(`UPDATE webhook_deliveries SET next_attempt_at = NULL WHERE id = $1`, [d.id]);
+      await this.ds.transaction(async (m) => {
+        await m.query(`UPDATE webhook_deliveries SET next_attempt_at = NULL WHERE id = $1`, [d.id]);
+        // This case waits on the disabled endpoint too: ops hear of it (one alert per case and disabling).
+        await this.endpointDisabled(m, d, d.disabled_reason ?? 'disabled', d.disabled_at ?? this.clock.now(), correlationId);
+      });
+      this.messaging.nudge();
       this.log.info(base, 'webhook paused: endpoint disabled');
       return { kind: 'done' };
     }
@@ -139,6 +148,7 @@ export class DeliverWebhook {
         await m.query(`UPDATE webhook_deliveries SET status = 'FAILED', attempts = $2, cycle_attempts = $3, failed_at = $4, next_attempt_at = NULL, last_error = $5 WHERE id = $1`,
           [d.id, attempts, cycleAttempts, now, reason]);
         await this.messaging.outbox.emit<SupplierRequestFailed>(m, 'SupplierRequestFailed', meta, { sagaId: d.saga_id, requestId: d.request_id, reason });
+        if (health.disabledBecause) await this.endpointDisabled(m, d, health.disabledBecause, now, correlationId);
         return { kind: 'failed' as const, reason, disabledBecause: health.disabledBecause };
       }
       const wait = Math.max(delay, Math.min(result.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS));
@@ -164,6 +174,13 @@ export class DeliverWebhook {
         this.log.warn({ ...log, result: 'retry', nextAttemptAt: outcome.at.toISOString() }, 'webhook attempt failed');
         return { kind: 'retry', at: outcome.at, error: failure ?? 'failed' };
     }
+  }
+
+  /** The ops alert for a case whose request cannot go out: its supplier's endpoint is disabled (the api records and streams it). */
+  private async endpointDisabled(m: EntityManager, d: DeliveryRow, reason: string, disabledAt: Date, correlationId?: string): Promise<void> {
+    await this.messaging.outbox.emit<SupplierEndpointDisabled>(m, 'SupplierEndpointDisabled', { returnId: d.return_id, tenantId: d.tenant_id, correlationId: correlationId ?? d.return_id }, {
+      supplierId: d.supplier_id, supplierName: d.supplier_name, sagaId: d.saga_id, requestId: d.request_id, deliveryId: d.id, reason, disabledAt: new Date(disabledAt).toISOString(),
+    });
   }
 
   /** Updates the endpoint's health under a row lock; disables it (with an ops-visible event) when the rules say so. */

@@ -59,8 +59,9 @@ export function sendWebhook(msg: WebhookMessage, opts: SendOptions): Promise<Sen
     return Promise.resolve({ ok: false, latencyMs: 0, error: `payload of ${Buffer.byteLength(msg.body)} bytes exceeds the ${MAX_PAYLOAD_BYTES}-byte limit` });
   }
   let url: URL;
+  let exempt: boolean;
   try {
-    url = checkUrl(msg.url, opts.allow).url;
+    ({ url, allowed: exempt } = checkUrl(msg.url, opts.allow));
   } catch (err) {
     return Promise.resolve({ ok: false, latencyMs: 0, error: (err as Error).message, refused: true });
   }
@@ -78,7 +79,7 @@ export function sendWebhook(msg: WebhookMessage, opts: SendOptions): Promise<Sen
       method: 'POST',
       // A fresh connection per attempt: the address it uses is the one just checked.
       agent: false,
-      lookup: guardedLookup(opts.allow, opts.resolve ?? systemResolver) as unknown as http.RequestOptions['lookup'],
+      lookup: guardedLookup(exempt, opts.resolve ?? systemResolver) as unknown as http.RequestOptions['lookup'],
       headers: {
         'content-type': 'application/json',
         'content-length': body.length,
