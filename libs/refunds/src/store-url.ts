@@ -1,4 +1,4 @@
-import { AllowList, checkResolved, checkUrl, HostResolver, ParsedTarget, ResolvedAddress, SsrfRefused, systemResolver } from '@app/platform';
+import { AllowList, assertResolvesPublic, checkUrl, HostResolver, ParsedTarget, SsrfRefused, systemResolver } from '@app/platform';
 
 /**
  * Where a tenant's store token may go. A Shopify store is
@@ -32,12 +32,6 @@ export function checkStoreUrl(raw: string, allow: AllowList): StoreTarget {
 export async function assertStoreUrl(raw: string, allow: AllowList, resolve: HostResolver = systemResolver): Promise<StoreTarget> {
   const target = checkStoreUrl(raw, allow);
   if (target.allowListed || target.literal !== undefined) return target;
-  let addresses: ResolvedAddress[];
-  try {
-    addresses = await resolve(target.host);
-  } catch (err) {
-    throw new SsrfRefused(`${target.host} does not resolve (${(err as { code?: string }).code ?? String(err)})`);
-  }
-  checkResolved(target.host, addresses);
+  await assertResolvesPublic(target.host, resolve);
   return target;
 }

@@ -155,14 +155,19 @@ export function checkResolved(host: string, addresses: ResolvedAddress[]): void 
 export async function assertPublicUrl(raw: string, allow: AllowList = AllowList.none, resolve: HostResolver = systemResolver): Promise<URL> {
   const target = checkUrl(raw, allow);
   if (target.literal !== undefined || target.allowed) return target.url;
+  await assertResolvesPublic(target.host, resolve);
+  return target.url;
+}
+
+/** Every address `host` resolves to now is public; refuses a name that does not resolve. */
+export async function assertResolvesPublic(host: string, resolve: HostResolver = systemResolver): Promise<void> {
   let addresses: ResolvedAddress[];
   try {
-    addresses = await resolve(target.host);
+    addresses = await resolve(host);
   } catch (err) {
-    throw new SsrfRefused(`${target.host} does not resolve (${(err as { code?: string }).code ?? String(err)})`);
+    throw new SsrfRefused(`${host} does not resolve (${(err as { code?: string }).code ?? String(err)})`);
   }
-  checkResolved(target.host, addresses);
-  return target.url;
+  checkResolved(host, addresses);
 }
 
 /** Nest token for an injectable HostResolver (tests give names fake addresses). */
