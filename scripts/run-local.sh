@@ -85,7 +85,7 @@ for _ in $(seq 1 600); do grep -q '"msg":"READY' "$LOGS/world.log" && break; sle
 grep -q '"msg":"READY' "$LOGS/world.log" || { echo "the local world did not start"; tail -20 "$LOGS/world.log"; exit 1; }
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" KAFKA_BROKERS="$BOOTSTRAP" PUBLIC_API_URL="$API_URL" \
-  WEBHOOK_ALLOW_HOSTS="127.0.0.1,localhost" STORE_ALLOW_HOSTS="127.0.0.1,localhost" HTTP_HOST=127.0.0.1 SMTP_HOST=127.0.0.1 SMTP_PORT=$DEMO_SMTP_PORT POLL_INTERVAL_MS=50 TS_NODE_BASEURL=dist LOG_LEVEL=${LOG_LEVEL:-info}
+  WEBHOOK_ALLOW_HOSTS="127.0.0.1,localhost" STORE_ALLOW_HOSTS="127.0.0.1,localhost" HTTP_HOST=127.0.0.1 SMTP_HOST=127.0.0.1 SMTP_PORT=$DEMO_SMTP_PORT TS_NODE_BASEURL=dist LOG_LEVEL=${LOG_LEVEL:-info}
 port=$API_PORT
 for svc in api orchestrator suppliers refunds notifications; do
   export HTTP_PORT=$port
