@@ -34,7 +34,8 @@ export function updateBenchDocs(): void {
 
 export function updateFaultDocs(): void {
   const all = JSON.parse(fs.readFileSync(FIGURES_FILE, 'utf8')) as Record<string, Record<string, unknown>>;
-  const sections = Object.keys(all).sort().map((fault) => {
+  // By test number ("10. …" after "9. …").
+  const sections = Object.keys(all).sort((a, b) => parseInt(a, 10) - parseInt(b, 10) || a.localeCompare(b)).map((fault) => {
     const { at, ...figures } = all[fault];
     const rows = Object.entries(figures).map(([k, v]) => `| ${k} | ${typeof v === 'object' ? `\`${JSON.stringify(v)}\`` : String(v)} |`);
     return `#### ${fault}\n\n_Run of ${at}._\n\n| figure | value |\n|---|---|\n${rows.join('\n')}`;
