@@ -66,6 +66,8 @@ describe('task leases', () => {
     await waitFor(() => ranAt > 0, { timeoutMs: 5_000 });
     expect(ranAt - claimedAt).toBeGreaterThanOrEqual(leaseMs - 50);
     expect(ranAt - claimedAt).toBeLessThan(leaseMs + 1_000);
+    // The outcome is recorded just after the handler returns.
+    await waitFor(async () => (await statusOf(queue)).status === 'DONE', { timeoutMs: 5_000 });
     expect(await statusOf(queue)).toEqual({ status: 'DONE', attempts: 2 });
   });
 });
