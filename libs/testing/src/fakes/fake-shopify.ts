@@ -886,15 +886,7 @@ export class FakeShopify {
     const entry: IdempotencyEntry = { fingerprint, state: 'in-progress' };
     this.idempotency.set(key, entry);
 
-    if (this.responseDelayMs > 0) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => {
-          this.timers.delete(t);
-          resolve();
-        }, this.responseDelayMs);
-        this.timers.add(t);
-      });
-    }
+    await this.respondLater();
 
     const { payload, created } = this.execute(input, key);
     const body = JSON.stringify({ data: { [responseKey]: payload }, extensions: this.costExtensions() });
@@ -949,15 +941,7 @@ export class FakeShopify {
     }
     const entry: IdempotencyEntry = { fingerprint, state: 'in-progress' };
     this.idempotency.set(scoped, entry);
-    if (this.responseDelayMs > 0) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => {
-          this.timers.delete(t);
-          resolve();
-        }, this.responseDelayMs);
-        this.timers.add(t);
-      });
-    }
+    await this.respondLater();
     const { payload, outcome } = credit
       ? this.creditAccount(String(args.id), args.creditInput as CreditInput, key)
       : this.createGiftCard(args.input as GiftCardInput, key);
@@ -1023,6 +1007,18 @@ export class FakeShopify {
   }
 
   /** Sends a stored GraphQL body, or drops it if a timeoutAfterSuccess injection is pending. */
+  /** The configured answer delay (responseDelayMs), on a timer stop() clears. */
+  private async respondLater(): Promise<void> {
+    if (this.responseDelayMs <= 0) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        resolve();
+      }, this.responseDelayMs);
+      this.timers.add(t);
+    });
+  }
+
   private finish(res: http.ServerResponse, record: RecordedShopifyRequest, body: string, outcome: ShopifyRequestOutcome): void {
     const next = this.dropQueue[0];
     if (next === undefined || (next.newRefundsOnly && !['refund-created', 'store-credit-created', 'gift-card-created'].includes(outcome))) {
